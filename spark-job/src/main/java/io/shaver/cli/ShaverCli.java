@@ -1,0 +1,6 @@
+package io.shaver.cli;
+
+public final class ShaverCli {
+  public static void main(String[] args) {
+  }
+}

@@ -1,0 +1,5 @@
+package io.shaver.model;
+
+/** Architecture of a {@link CtrModel}. */
+public final class ModelConfig {
+}
