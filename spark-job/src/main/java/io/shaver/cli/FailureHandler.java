@@ -24,7 +24,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
     }
     String stage = e instanceof StageFailedException failed ? failed.stage() : command;
     Throwable cause = e instanceof StageFailedException && e.getCause() != null ? e.getCause() : e;
-    LOG.error("Stage '{}' failed", stage, cause);
+    if (!(cause instanceof UnsupportedOperationException)) {
+      LOG.error("Stage '{}' failed", stage, cause);
+    }
     LOG.error("FAILED: stage '{}': {}", stage, describe(cause));
     commandLine.getErr().println("shaver " + command + ": stage '" + stage + "' failed: "
         + describe(cause));
