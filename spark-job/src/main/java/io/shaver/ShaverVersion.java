@@ -25,6 +25,19 @@ public final class ShaverVersion {
     return PROPERTIES.getProperty("nd4j.version", "unknown");
   }
 
+  /**
+   * Returns the git commit the job was launched from: the system property
+   * {@code shaver.git.commit} or the environment variable {@code SHAVER_GIT_COMMIT}, both set
+   * by {@code bin/shaver} in a git checkout; "unknown" otherwise.
+   */
+  public static String gitCommit() {
+    String commit = System.getProperty("shaver.git.commit");
+    if (commit == null || commit.isBlank()) {
+      commit = System.getenv("SHAVER_GIT_COMMIT");
+    }
+    return commit == null || commit.isBlank() ? "unknown" : commit;
+  }
+
   private static Properties load() {
     Properties properties = new Properties();
     try (InputStream in = ShaverVersion.class.getResourceAsStream("version.properties")) {

@@ -58,12 +58,32 @@ public final class JobConfig {
     return data;
   }
 
-  /** Renders the effective settings as YAML, defaults included, keys in a fixed order. */
-  public String effectiveYaml() {
+  /** Returns the effective settings as nested maps, defaults included, in a fixed key order. */
+  public Map<String, Object> describe() {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("output", output);
     document.put("seed", seed);
     document.put("data", data.describe());
+    return document;
+  }
+
+  /**
+   * Returns the effective value of one top-level key, e.g. {@code seed} or {@code data}.
+   *
+   * @throws IllegalArgumentException if the key is not a top-level config key
+   */
+  public Object describeSection(String key) {
+    Map<String, Object> document = describe();
+    if (!document.containsKey(key)) {
+      throw new IllegalArgumentException("'" + key + "' is not a top-level config key; known: "
+          + document.keySet());
+    }
+    return document.get(key);
+  }
+
+  /** Renders the effective settings as YAML, defaults included, keys in a fixed order. */
+  public String effectiveYaml() {
+    Map<String, Object> document = describe();
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
