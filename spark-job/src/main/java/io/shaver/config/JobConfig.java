@@ -23,11 +23,13 @@ public final class JobConfig {
   private final String output;
   private final long seed;
   private final DataSettings data;
+  private final ModelSettings model;
 
-  JobConfig(String output, long seed, DataSettings data) {
+  JobConfig(String output, long seed, DataSettings data, ModelSettings model) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
+    this.model = Objects.requireNonNull(model, "model");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -41,8 +43,9 @@ public final class JobConfig {
     }
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
+    ModelSettings model = ModelSettings.fromConfig(root.section("model"));
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data);
+    return new JobConfig(output, seed, data, model);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -58,12 +61,17 @@ public final class JobConfig {
     return data;
   }
 
+  public ModelSettings model() {
+    return model;
+  }
+
   /** Returns the effective settings as nested maps, defaults included, in a fixed key order. */
   public Map<String, Object> describe() {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("output", output);
     document.put("seed", seed);
     document.put("data", data.describe());
+    document.put("model", model.describe());
     return document;
   }
 
