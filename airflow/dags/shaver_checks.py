@@ -24,8 +24,9 @@ import json
 import logging
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 import shaver_submit
@@ -85,7 +86,6 @@ def _directory_has_data(directory: str) -> bool:
             if os.path.getsize(os.path.join(parent, name)) > 0:
                 return True
     return False
-
 
 
 def wait_for_input(params: Mapping[str, Any], ds: str) -> bool:

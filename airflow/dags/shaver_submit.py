@@ -18,8 +18,9 @@ import logging
 import math
 import re
 import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 LOG = logging.getLogger(__name__)
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 DAG_ARGS_AIRFLOW_2 = frozenset({
     "dag_id", "description", "schedule_interval", "timetable", "schedule", "start_date",
@@ -249,7 +250,8 @@ def stub_modules(airflow_major: int) -> dict[str, types.ModuleType]:
             "airflow.operators.python": _module(
                 "airflow.operators.python", PythonOperator=StubPythonOperator),
             "airflow.sensors": _module("airflow.sensors"),
-            "airflow.sensors.python": _module("airflow.sensors.python", PythonSensor=StubPythonSensor),
+            "airflow.sensors.python": _module(
+                "airflow.sensors.python", PythonSensor=StubPythonSensor),
             **spark,
         }
     raise ValueError(f"No stand-ins for Airflow {airflow_major}")

@@ -143,7 +143,10 @@ def test_airflow2_fallback_imports_used(monkeypatch):
 
 @pytest.fixture(scope="module")
 def jsonschema():
-    return pytest.importorskip("jsonschema", reason="jsonschema validates the Param schemas")
+    return pytest.importorskip(
+        "jsonschema",
+        reason="jsonschema is not installed; the Param schema tests need it"
+        " (pip install jsonschema)")
 
 
 @pytest.mark.parametrize("name", sorted(submit.PARAM_SPECS))
@@ -189,7 +192,9 @@ class FakeTaskInstance:
 
 
 def test_spark_task_renders_plan_natively(monkeypatch):
-    nativetypes = pytest.importorskip("jinja2.nativetypes", reason="jinja2 renders templates")
+    nativetypes = pytest.importorskip(
+        "jinja2.nativetypes",
+        reason="jinja2 is not installed; the template rendering test needs it (pip install jinja2)")
     import jinja2
 
     dag = load_dag(DAGS_DIR, 3, monkeypatch)

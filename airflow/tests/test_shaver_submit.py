@@ -114,7 +114,8 @@ def test_args_overrides_sorted_and_encoded():
     assert args[-4:] == ["--set", 'data.format="criteo"', "--set", "seed=7"]
 
 
-@pytest.mark.parametrize("key", ["output", "data.path", "compress.sparsity", "estimate.gpu.enabled"])
+@pytest.mark.parametrize(
+    "key", ["output", "data.path", "compress.sparsity", "estimate.gpu.enabled"])
 def test_args_overrides_reject_reserved_key(key):
     with pytest.raises(ValueError, match="the DAG sets it from its own params"):
         submit.application_args("c.yaml", "/runs/x", [0.5], job_overrides={key: 1})
@@ -132,7 +133,9 @@ def test_args_reject_blank_config():
 
 
 def test_yaml_value_keeps_awkward_path_one_string():
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to parse the rendered value")
+    yaml = pytest.importorskip(
+        "yaml",
+        reason="PyYAML is not installed; this test parses the value with it (pip install pyyaml)")
     path = "hdfs://nn:8020/in/a: b #1, c.txt"
     assert yaml.safe_load(submit.yaml_value(path)) == path
     assert yaml.safe_load(submit.yaml_value([0.5, 0.8])) == [0.5, 0.8]
@@ -170,7 +173,8 @@ def test_conf_gpu_profile_shares_gpu_over_cores():
     assert conf["spark.executor.cores"] == "4"
     assert conf["spark.executor.resource.gpu.amount"] == "1"
     assert conf["spark.task.resource.gpu.amount"] == "0.25"
-    assert conf["spark.executor.resource.gpu.discoveryScript"] == submit.DEFAULT_GPU_DISCOVERY_SCRIPT
+    script = conf["spark.executor.resource.gpu.discoveryScript"]
+    assert script == submit.DEFAULT_GPU_DISCOVERY_SCRIPT
     assert submit.has_gpu_conf(conf)
 
 

@@ -81,8 +81,9 @@ def classpath() -> str:
     """Return spark-job's compile classpath (Spark included), built once by Maven."""
     if shutil.which("java") is None or shutil.which("mvn") is None:
         missing("java and mvn must be on PATH for the spark-submit tests.")
+    poms = [REPO_ROOT / "pom.xml", REPO_ROOT / "spark-job" / "pom.xml"]
     fresh = CLASSPATH_FILE.exists() and CLASSPATH_FILE.stat().st_mtime >= max(
-        (REPO_ROOT / "pom.xml").stat().st_mtime, (REPO_ROOT / "spark-job" / "pom.xml").stat().st_mtime)
+        pom.stat().st_mtime for pom in poms)
     if not fresh:
         CLASSPATH_FILE.parent.mkdir(parents=True, exist_ok=True)
         command = ["mvn", "-B", "-q", "-o", "dependency:build-classpath", "-pl", "spark-job",
@@ -124,8 +125,8 @@ def local_conf(**extra) -> dict[str, str]:
 
 def versions() -> tuple[str, str]:
     text = (REPO_ROOT / "pom.xml").read_text()
-    project = re.search(r"<artifactId>shaver-spark-parent</artifactId>\s*<version>([^<]+)</version>",
-                        text)
+    project = re.search(
+        r"<artifactId>shaver-spark-parent</artifactId>\s*<version>([^<]+)</version>", text)
     assert project, "project version not found in pom.xml"
     return project.group(1), pom_property(text, "spark.version")
 
