@@ -64,7 +64,7 @@ def local_path(path: str) -> str:
 
 
 def input_ready(path: str) -> bool:
-    """Return True when the input path (a file, directory or glob) holds data.
+    """Return True when the input path (a file, directory or glob) contains data.
 
     A match counts when it is a non-empty file, or a directory that contains a non-empty file
     whose name does not start with '.' or '_' (so a lone ``_SUCCESS`` marker is not data).
@@ -89,7 +89,7 @@ def _directory_has_data(directory: str) -> bool:
 
 
 def wait_for_input(params: Mapping[str, Any], ds: str) -> bool:
-    """Return True when the logical date's input holds data; the sensor pokes until then."""
+    """Return True when the logical date's input contains data. The sensor pokes until then."""
     pattern = shaver_submit.param_value(params, "input_path")
     path = shaver_submit.resolve_input_path(pattern, ds)
     ready = input_ready(path)
@@ -117,7 +117,7 @@ class AucCheck:
 
     @property
     def drop(self) -> float:
-        """Unpruned AUC minus the budget's AUC; positive when pruning lost AUC."""
+        """Unpruned AUC minus the budget's AUC, positive when pruning lost AUC."""
         return self.unpruned_auc - self.budget_auc
 
     @property
@@ -127,14 +127,14 @@ class AucCheck:
 
 
 def load_summary(path: str) -> dict[str, Any]:
-    """Read summary.json; raise SummaryCheckError naming the path if it is missing or invalid."""
+    """Read summary.json, or raise SummaryCheckError naming the path if it is missing or invalid."""
     file_path = local_path(path)
     try:
         with open(file_path, encoding="utf-8") as handle:
             summary = json.load(handle)
     except FileNotFoundError:
         raise SummaryCheckError(
-            f"Report not found: {path}. The run wrote no report/summary.json; check the Spark"
+            f"Report not found: {path}. The run wrote no report/summary.json, so check the Spark"
             " task's log for the failed stage."
         ) from None
     except json.JSONDecodeError as error:
@@ -155,7 +155,7 @@ def _auc(value: Any, where: str, path: str) -> float:
 
 
 def find_result(summary: Mapping[str, Any], method: str, budget: str, path: str) -> dict:
-    """Return the result row of ``method`` at ``budget``; raise naming both if it is absent."""
+    """Return the result row of ``method`` at ``budget``, or raise naming both if it is absent."""
     results = summary.get("results")
     if not isinstance(results, list):
         raise SummaryCheckError(f"Invalid report {path}: 'results' must be a list.")

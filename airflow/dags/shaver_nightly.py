@@ -3,8 +3,8 @@
 Tasks, in order:
 
 - ``plan_submit`` validates the run's params and computes the Spark conf and job arguments
-  (``shaver_submit.plan_submit``); a bad param fails here, before anything is submitted.
-- ``wait_for_input`` pokes until the logical date's input holds data.
+  (``shaver_submit.plan_submit``). A bad param fails here, before anything is submitted.
+- ``wait_for_input`` pokes until the logical date's input contains data.
 - ``compress`` runs ``shaver-spark-job-<version>-job.jar`` with spark-submit through the
   Spark connection ``spark_shaver`` (``run --config ... --output <output_root>/<ds> ...``).
 - ``check_report`` fails the run when the AUC at ``check_budget`` dropped more than
@@ -63,12 +63,13 @@ with DAG(
     dagrun_timeout=RUN_TIMEOUT,
     default_args=default_args,
     params={
-        # ruff's AIR311 sees the Airflow 2 fallback import; on Airflow 3 Param is airflow.sdk's.
+        # ruff's AIR311 flags Param because of the Airflow 2 fallback import. On Airflow 3,
+        # Param comes from airflow.sdk.
         name: Param(spec.default, description=spec.description, **spec.schema)  # noqa: AIR311
         for name, spec in shaver_submit.PARAM_SPECS.items()
     },
     # The Spark task reads a dict (conf) and a list (application_args) from XCom through
-    # templates; native rendering keeps their types.
+    # templates, and native rendering keeps their types.
     render_template_as_native_obj=True,
     tags=["shaver", "spark", "compression"],
     doc_md=__doc__,

@@ -56,7 +56,7 @@ BASE_SPARK_CONF: Mapping[str, str] = {
 
 _DS_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONFIG_KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-# Config keys that the DAG sets itself; a job_overrides entry may not replace them.
+# Config keys that the DAG sets itself, so a job_overrides entry may not replace them.
 _RESERVED_KEYS = ("output", "data.path", "compress.sparsity", GPU_ENABLED_KEY)
 
 
@@ -175,7 +175,7 @@ def spark_conf(
     """Merge the base conf, the GPU profile (when ``gpu``) and the user's conf, in that order.
 
     User keys must start with ``spark.``, because spark-submit ignores other keys. Values
-    must be strings, numbers or booleans; booleans become ``true``/``false``. In the GPU
+    must be strings, numbers or booleans, and booleans become ``true``/``false``. In the GPU
     profile the executor cores come from the user's ``spark.executor.cores``, else
     DEFAULT_GPU_EXECUTOR_CORES.
     """
@@ -218,7 +218,7 @@ def _conf_value(key: str, value: Any) -> str:
     if isinstance(value, (int, float, str)):
         return str(value)
     raise ValueError(
-        f"Invalid spark_conf value for {key!r}: {value!r}; expected a string, number or boolean."
+        f"Invalid spark_conf value for {key!r}: {value!r}, expected a string, number or boolean."
     )
 
 
@@ -234,7 +234,7 @@ def yaml_value(value: Any) -> str:
     """Render a value for ``--set key=value``, which the job parses as YAML.
 
     Strings become JSON strings (valid YAML flow scalars), so a path with ':', '#' or ', '
-    stays one string. Booleans become true/false; numbers and lists use JSON.
+    stays one string. Booleans become true/false, and numbers and lists use JSON.
     """
     if isinstance(value, (str, bool, int, float, list, tuple)) or value is None:
         return json.dumps(value, allow_nan=False)
@@ -264,7 +264,7 @@ def validate_job_overrides(overrides: Any) -> dict[str, Any]:
         if key in _RESERVED_KEYS:
             raise ValueError(
                 f"Invalid job_overrides key {key!r}: the DAG sets it from its own params"
-                " (config, input_path, output_root, sparsity, gpu); change those instead."
+                " (config, input_path, output_root, sparsity, gpu). Change those instead."
             )
     return dict(overrides)
 
@@ -323,7 +323,7 @@ PARAM_SPECS: Mapping[str, ParamSpec] = {
     ),
     "output_root": ParamSpec(
         "/data/shaver/runs",
-        "Root of the run outputs; each run writes to <output_root>/<ds>.",
+        "Root of the run outputs. Each run writes to <output_root>/<ds>.",
         {"type": "string", "minLength": 1},
     ),
     "job_jar": ParamSpec(
@@ -377,12 +377,12 @@ PARAM_SPECS: Mapping[str, ParamSpec] = {
     ),
     "check_budget": ParamSpec(
         DEFAULT_CHECK_BUDGET,
-        "Budget label that the final check reads, such as sparsity=0.8; must be in the sweep.",
+        "Budget label that the final check reads, such as sparsity=0.8. It must be in the sweep.",
         {"type": "string", "pattern": r"^sparsity="},
     ),
     "max_auc_drop": ParamSpec(
         DEFAULT_MAX_AUC_DROP,
-        "Largest accepted unpruned AUC minus budget AUC; a larger drop fails the run.",
+        "Largest accepted unpruned AUC minus budget AUC. A larger drop fails the run.",
         {"type": "number", "minimum": 0, "maximum": 1},
     ),
 }
@@ -425,7 +425,7 @@ def validate_check_params(params: Mapping[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class SubmitPlan:
-    """What one run submits: the Spark conf, the job arguments and the paths they name."""
+    """Submission of one run: the Spark conf, the job arguments and the paths they name."""
 
     conf: dict[str, str]
     application_args: list[str]
@@ -443,7 +443,7 @@ class SubmitPlan:
 
 
 def build_plan(params: Mapping[str, Any], ds: str) -> SubmitPlan:
-    """Validate a run's params and return its plan; a missing param takes its default.
+    """Validate a run's params and return its plan. A missing param takes its default.
 
     Raises ValueError naming the first invalid param, before anything is submitted.
     """
@@ -475,7 +475,7 @@ def plan_submit(params: Mapping[str, Any], ds: str) -> dict[str, Any]:
     """
     plan = build_plan(params, ds)
     argv = spark_submit_argv(param_value(params, "job_jar"), plan.conf, plan.application_args)
-    LOG.info("Run %s writes to %s; equivalent command: %s", ds, plan.output_dir, shlex.join(argv))
+    LOG.info("Run %s writes to %s. Equivalent command: %s", ds, plan.output_dir, shlex.join(argv))
     return plan.to_xcom()
 
 

@@ -101,7 +101,7 @@ BASE_SENSOR_ARGS = frozenset({
 })
 
 # Param(default, description=None, **schema): the keywords are JSON Schema keywords, plus
-# the UI's title. The list holds the JSON Schema validation keywords.
+# the UI's title. The list contains the JSON Schema validation keywords.
 PARAM_SCHEMA_KEYWORDS = frozenset({
     "title", "type", "enum", "const", "format", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "items",
@@ -113,9 +113,9 @@ PARAM_SCHEMA_KEYWORDS = frozenset({
 STUB_MODULE_PREFIX = "airflow"
 
 
-def reject_unknown(owner: str, given: dict[str, Any], accepted: frozenset[str]) -> None:
-    """Raise TypeError, as Python does for a bad keyword, if ``given`` has unknown names."""
-    unknown = sorted(set(given) - accepted)
+def reject_unknown(owner: str, kwargs: dict[str, Any], accepted: frozenset[str]) -> None:
+    """Raise TypeError, as Python does for a bad keyword, if ``kwargs`` has unknown names."""
+    unknown = sorted(set(kwargs) - accepted)
     if unknown:
         raise TypeError(f"{owner}() got unexpected keyword arguments: {', '.join(unknown)}")
 

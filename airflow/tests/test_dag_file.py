@@ -23,7 +23,7 @@ DS = "2026-03-01"
 
 
 def load_dag(dags_dir, airflow_major, monkeypatch):
-    """Import shaver_nightly.py from ``dags_dir`` against the stand-ins; return its DAG."""
+    """Import shaver_nightly.py from ``dags_dir`` against the stand-ins and return its DAG."""
     monkeypatch.syspath_prepend(str(dags_dir))
     with airflow_stubs.installed(airflow_major, DAG_FOLDER_MODULES):
         spec = importlib.util.spec_from_file_location(

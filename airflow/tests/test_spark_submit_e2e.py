@@ -7,7 +7,7 @@ bin/shaver, and the application is the job jar that the DAG submits
 the GPU profile is never used here: under a local master, tasks that request GPUs are never
 scheduled and the job would hang.
 
-Outside CI, missing build outputs skip these tests with the command that builds them; in CI
+Outside CI, missing build outputs skip these tests with the command that builds them. In CI
 (the CI environment variable set) they fail instead. airflow/tests/run.sh builds the jar when it
 is missing or older than the sources.
 """
@@ -32,11 +32,12 @@ MASTER = "local[2]"
 BUILD_COMMAND = "mvn -B -q -o -DskipTests package"
 CLASSPATH_FILE = JOB_TARGET_DIR / "airflow-e2e" / "classpath.txt"
 SHORT_TIMEOUT_S = 180
-# The whole pipeline on a few thousand generated rows; SHAVER_E2E_TIMEOUT_S overrides it.
+# Limit for the whole pipeline on a few thousand generated rows. SHAVER_E2E_TIMEOUT_S
+# overrides it.
 RUN_TIMEOUT_S = int(os.environ.get("SHAVER_E2E_TIMEOUT_S", "1200"))
 
 
-def missing(reason: str):
+def skip_or_fail_in_ci(reason: str):
     """Fail in CI, skip elsewhere, with the reason and the fix."""
     if os.environ.get("CI"):
         pytest.fail(reason)
@@ -70,9 +71,10 @@ def newest_source_mtime() -> float:
 def job_jar() -> Path:
     jars = sorted(JOB_TARGET_DIR.glob("shaver-spark-job-*-job.jar"))
     if not jars:
-        missing(f"No job jar in {JOB_TARGET_DIR}. Build it first: {BUILD_COMMAND}")
+        skip_or_fail_in_ci(f"No job jar in {JOB_TARGET_DIR}. Build it first: {BUILD_COMMAND}")
     if jars[-1].stat().st_mtime < newest_source_mtime():
-        missing(f"{jars[-1].name} is older than the sources. Rebuild it: {BUILD_COMMAND}")
+        skip_or_fail_in_ci(
+            f"{jars[-1].name} is older than the sources. Rebuild it: {BUILD_COMMAND}")
     return jars[-1]
 
 
@@ -80,7 +82,7 @@ def job_jar() -> Path:
 def classpath() -> str:
     """Return spark-job's compile classpath (Spark included), built once by Maven."""
     if shutil.which("java") is None or shutil.which("mvn") is None:
-        missing("java and mvn must be on PATH for the spark-submit tests.")
+        skip_or_fail_in_ci("java and mvn must be on PATH for the spark-submit tests.")
     poms = [REPO_ROOT / "pom.xml", REPO_ROOT / "spark-job" / "pom.xml"]
     fresh = CLASSPATH_FILE.exists() and CLASSPATH_FILE.stat().st_mtime >= max(
         pom.stat().st_mtime for pom in poms)
@@ -91,7 +93,7 @@ def classpath() -> str:
         result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
                                 timeout=SHORT_TIMEOUT_S, check=False)
         if result.returncode != 0:
-            missing(f"{' '.join(command)} failed (run one online build first):\n"
+            skip_or_fail_in_ci(f"{' '.join(command)} failed (run one online build first):\n"
                     f"{result.stdout}{result.stderr}")
     return CLASSPATH_FILE.read_text().strip()
 
@@ -225,7 +227,7 @@ def test_nightly_run_writes_report(spark_submit, job_jar, tmp_path):
 
 
 def skip_if_run_missing(spark_submit, job_jar, plan, result, generate_status, tmp_path):
-    """Skip, loudly, while the job has no run command; fail if run rejects the DAG's keys."""
+    """Skip, loudly, while the job has no run command. Fail if run rejects the DAG's keys."""
     generate_note = f" The generate command: {generate_status or 'succeeded'}."
     line = not_implemented_line(result, "run")
     if line:
