@@ -56,6 +56,9 @@ default_args = {
 with DAG(
     dag_id="shaver_nightly",
     description="Prune CTR embedding tables with Shapley values (shaver-spark), nightly.",
+    # NOTE: the same cron gives a different ds per version. Airflow 2 labels the 02:00 run
+    # with the previous day (a data interval), while Airflow 3 labels it with the day it starts,
+    # unless [scheduler] create_cron_data_intervals is True. input_path must follow suit.
     schedule="0 2 * * *",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
