@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class RankingTest {
 
-  /** An independent order: boxed indices sorted by the documented comparator. */
+  /** Orders indices independently, by sorting boxed indices with the documented comparator. */
   private static int[] referenceOrder(EmbeddingTable table, double[] phi, RankingKey key) {
     int dimension = table.shape().dimension();
     Integer[] indices = new Integer[phi.length];

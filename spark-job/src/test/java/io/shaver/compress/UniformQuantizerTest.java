@@ -30,7 +30,8 @@ class UniformQuantizerTest {
     double bound = quantizer.scale() / 2.0;
     for (float value : values) {
       int code = quantizer.quantize(value);
-      assertTrue(code >= quantizer.qMin() && code <= quantizer.qMax(), "code " + code);
+      assertTrue(code >= quantizer.qMin(), "code " + code);
+      assertTrue(code <= quantizer.qMax(), "code " + code);
       double error = Math.abs(value - quantizer.dequantize(code));
       assertTrue(error <= bound + Math.ulp(value), "value " + value + " error " + error
           + " bound " + bound);
