@@ -144,7 +144,7 @@ public final class CompressBench {
     return phi;
   }
 
-  /** CPU time of the whole JVM, all threads, so parallel sorting counts in full. */
+  /** Returns the CPU time of the whole JVM, all threads, so parallel sorting counts in full. */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();

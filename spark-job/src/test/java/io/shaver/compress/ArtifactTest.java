@@ -167,6 +167,13 @@ class ArtifactTest {
     assertEquals("codebook", artifact.metadata().get(ArtifactSchema.KEY_PLACEHOLDER));
     assertEquals(java.util.List.of("f0", "f1"), artifact.fieldNames());
     assertThrows(IndexOutOfBoundsException.class, () -> artifact.lookup(9));
+
+    ArtifactReader throughHadoop = ArtifactReader.open(
+        new org.apache.hadoop.fs.Path(directory.resolve("t.arrow").toString()), new Configuration());
+    for (int row = 0; row < 9; row++) {
+      assertEquals(java.util.Arrays.toString(artifact.lookup(row)),
+          java.util.Arrays.toString(throughHadoop.lookup(row)), "row " + row);
+    }
   }
 
   @Test
