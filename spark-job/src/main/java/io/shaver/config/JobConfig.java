@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.shaver.compress.CompressSettings;
+import io.shaver.train.TrainSettings;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,12 +26,17 @@ public final class JobConfig {
   private final long seed;
   private final DataSettings data;
   private final ModelSettings model;
+  private final TrainSettings train;
+  private final CompressSettings compress;
 
-  JobConfig(String output, long seed, DataSettings data, ModelSettings model) {
+  JobConfig(String output, long seed, DataSettings data, ModelSettings model,
+      TrainSettings train, CompressSettings compress) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
     this.model = Objects.requireNonNull(model, "model");
+    this.train = Objects.requireNonNull(train, "train");
+    this.compress = Objects.requireNonNull(compress, "compress");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -44,8 +51,10 @@ public final class JobConfig {
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
     ModelSettings model = ModelSettings.fromConfig(root.section("model"));
+    TrainSettings train = TrainConfig.fromConfig(root.section("train"), seed);
+    CompressSettings compress = CompressSettings.fromConfig(root.section("compress"));
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, model);
+    return new JobConfig(output, seed, data, model, train, compress);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -65,6 +74,14 @@ public final class JobConfig {
     return model;
   }
 
+  public TrainSettings train() {
+    return train;
+  }
+
+  public CompressSettings compress() {
+    return compress;
+  }
+
   /** Returns the effective settings as nested maps, defaults included, in a fixed key order. */
   public Map<String, Object> describe() {
     Map<String, Object> document = new LinkedHashMap<>();
@@ -72,6 +89,8 @@ public final class JobConfig {
     document.put("seed", seed);
     document.put("data", data.describe());
     document.put("model", model.describe());
+    document.put("train", TrainConfig.describe(train));
+    document.put("compress", compress.describe());
     return document;
   }
 
