@@ -14,8 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
-import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
+from pyarrow import ipc
 
 import shaver_outputs as so
 
@@ -83,7 +83,8 @@ class RunOutputs:
         """List the labels of the finished budgets under ``budgets/``, in name order."""
         directory = self.path(so.BUDGETS_DIR)
         if self.filesystem.get_file_info(directory).type != pafs.FileType.Directory:
-            raise OutputError(f"{so.BUDGETS_DIR}/ not found under {self.location}")
+            raise OutputError(f"{so.BUDGETS_DIR}/ not found under {self.location};"
+                              f" run {so.writing_stage(so.BUDGETS_DIR)} first")
         labels = []
         for info in self.filesystem.get_file_info(pafs.FileSelector(directory)):
             if info.type == pafs.FileType.Directory and info.base_name.startswith(
@@ -125,11 +126,12 @@ class RunOutputs:
 
     def _part_files(self, relative):
         directory = self.path(relative)
+        stage = so.writing_stage(relative)
         if self.filesystem.get_file_info(directory).type != pafs.FileType.Directory:
-            raise OutputError(f"{relative}/ not found under {self.location}")
+            raise OutputError(f"{relative}/ not found under {self.location}; run {stage} first")
         if not self._finished(directory):
-            raise OutputError(f"{relative}/ has no {so.SUCCESS_MARKER} marker, so the stage"
-                              " that writes it did not finish; rerun that stage")
+            raise OutputError(f"{relative}/ has no {so.SUCCESS_MARKER} marker, so {stage} did"
+                              " not finish writing it; rerun that stage")
         parts = sorted(
             info.path for info in self.filesystem.get_file_info(pafs.FileSelector(directory))
             if info.type == pafs.FileType.File and info.base_name.endswith(".parquet")

@@ -110,6 +110,10 @@ MODEL_WEIGHTS = "model/model.safetensors"
 EMBEDDING_TENSOR = "embedding.weight"
 EMBEDDING_DTYPES = ("F32", "F16", "BF16")
 
+# The job stage that writes each top-level output directory, for error messages.
+WRITING_STAGES = {"prepared": "prepare", "model": "train", "codebook": "estimate",
+                  "shapley": "estimate", "budgets": "compress", "metrics": "evaluate"}
+
 # Spark SQL names (DataType.simpleString) of the Arrow types used in Parquet tables.
 SPARK_TYPE_NAMES = {
     STRING: "string",
@@ -134,7 +138,7 @@ def arrow_type_name(arrow_type):
 
 
 def schema_problems(where, schema, expected):
-    """List the columns of ``expected`` that ``schema`` lacks or holds with another type."""
+    """List the columns of ``expected`` that are missing from ``schema`` or have another type."""
     problems = []
     for column, accepted in expected.items():
         index = schema.get_field_index(column)
@@ -152,6 +156,12 @@ def schema_problems(where, schema, expected):
 def budget_path(template, label):
     """Substitute a budget label into a path template of this contract."""
     return template.replace(BUDGET_LABEL, label)
+
+
+def writing_stage(relative):
+    """Return the job stage that writes the output at ``relative``, or "the job"."""
+    stage = WRITING_STAGES.get(relative.split("/", 1)[0])
+    return f"the {stage} stage" if stage else "the job"
 
 
 def contract():

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
+from pyarrow import ipc
 
 FIELDS = [("I1", "integer", 10), ("C1", "categorical", 40), ("C2", "categorical", 25),
           ("C3", "categorical", 12)]
@@ -46,8 +46,8 @@ def write_parquet(directory, table, metadata, parts=1):
     bounds = np.linspace(0, table.num_rows, parts + 1).astype(int)
     for index in range(parts):
         part = table.slice(bounds[index], bounds[index + 1] - bounds[index])
-        # The job writes with parquet-java, which stores no Arrow schema in the footer, so
-        # readers see only Parquet types; the provenance goes in as plain key-value metadata.
+        # The job writes with parquet-java, which stores no Arrow schema in the footer. So
+        # this writer leaves it out too and adds the provenance as plain key-value metadata.
         path = directory / f"part-{index:05d}.parquet"
         with pq.ParquetWriter(path, table.schema, compression="snappy",
                               store_schema=False) as writer:
@@ -296,7 +296,7 @@ def quantize_int8(values):
     low = min(float(values.min()), 0.0)
     high = max(float(values.max()), 0.0)
     scale = np.float32(np.nextafter(np.float32((high - low) / 255), np.float32(np.inf)))
-    zero_point = int(round(-128 - low / float(scale)))
+    zero_point = round(-128 - low / float(scale))
     codes = np.clip(np.round(values / scale + zero_point), -128, 127).astype(np.int8)
     return scale, zero_point, codes
 
@@ -316,7 +316,7 @@ def write_metrics(run, out, sweep):
         rows.append(("ptq", f"{bits}bit", 1 - bits / 32, parameters,
                      payload_bytes(run, value_type, parameters), UNPRUNED_AUC - loss,
                      UNPRUNED_LOGLOSS + loss / 2, loss / 10))
-    columns = list(zip(*rows))
+    columns = list(zip(*rows, strict=True))
     write_parquet(out / "metrics", pa.table({
         "method": pa.array(columns[0], pa.string()),
         "budget": pa.array(columns[1], pa.string()),

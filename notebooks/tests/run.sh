@@ -2,10 +2,10 @@
 # Run the notebook tests: build the venv if needed, then execute every notebook under pytest.
 #
 # Environment:
-#   SHAVER_NOTEBOOK_OUTPUT   a run's output directory to test against; when unset, the tests
-#                            build a small synthetic run with make_fixture_run.py
-#   SHAVER_NOTEBOOK_RESULTS  where executed notebooks and their PNGs go (default out/notebooks)
-#   SHAVER_NOTEBOOK_VENV     the venv to use or create (default notebooks/.venv)
+#   SHAVER_NOTEBOOK_OUTPUT   a run's output directory to test against. When it is unset, the
+#                            tests build a small synthetic run with make_fixture_run.py.
+#   SHAVER_NOTEBOOK_RESULTS  where executed notebooks and their PNGs go (default out/notebooks).
+#   SHAVER_NOTEBOOK_VENV     the venv to use or create (default notebooks/.venv).
 # Extra arguments go to pytest.
 #
 # Exits non-zero when a notebook cell fails. When pyarrow cannot be installed, prints a banner

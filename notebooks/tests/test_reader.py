@@ -6,8 +6,8 @@ import struct
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
+from pyarrow import ipc
 import pytest
 
 import shaver_outputs as so
@@ -37,7 +37,8 @@ def write_table(directory, table, finished=True, metadata=None):
         (directory / "_SUCCESS").write_bytes(b"")
 
 
-def fields_table(offset_type=pa.int64()):
+def fields_table(offset_type=None):
+    offset_type = offset_type or pa.int64()
     return pa.table({"field": ["a", "b"], "size": pa.array([3, 2], pa.int32()),
                      "offset": pa.array([0, 3], offset_type)})
 
