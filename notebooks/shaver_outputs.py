@@ -80,7 +80,7 @@ PARQUET_TABLES = {
     },
 }
 
-# Tables that may legitimately have no rows (a budget can leave every row partly kept).
+# Tables that may have no rows: pruned_rows/ is empty when every row keeps at least one entry.
 MAY_BE_EMPTY = frozenset({"budgets/budget={label}/pruned_rows"})
 
 # The on-device artifact of one budget: an Arrow IPC file with one record batch of one row,
