@@ -99,6 +99,32 @@ class TrainStageCriteoTest {
             + regressionAuc);
   }
 
+  @Test
+  void importRejectsWrongFieldCount() throws Exception {
+    io.shaver.model.ModelConfig small = io.shaver.model.ModelConfig.builder()
+        .kind(io.shaver.model.ModelKind.DEEPFM)
+        .fields(List.of("a", "b"), new int[] {3, 4})
+        .embeddingDim(4).hiddenSizes(List.of(8)).build();
+    java.nio.file.Path external = directory.resolve("external-model");
+    ModelStore.save(external, small,
+        io.shaver.model.CtrModels.randomStateDict(small, 1L, 0.1), java.util.Map.of());
+    java.nio.file.Path output = directory.resolve("import-run");
+    JobConfig importing = JobConfigLoader.parse("output: " + output + "\n"
+        + "data:\n  path: unused.txt\n"
+        + "model:\n  path: " + external + "\n", List.of());
+    java.nio.file.Files.createDirectories(output);
+    org.apache.hadoop.fs.FileUtil.copy(new java.io.File(layout.prepared().toUri()),
+        new java.io.File(output.resolve("prepared").toString()), false, new Configuration());
+
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> new TrainStage().run(new StageContext(importing, SharedSpark::get, false)));
+
+    assertTrue(e.getMessage().contains("2 fields"), e.getMessage());
+    assertTrue(e.getMessage().contains("39 fields"), e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(output.resolve("model")), "no partial model/");
+  }
+
   private static double[] scores(CtrModel model, EncodedSplit split, int fields) {
     int d = model.config().embeddingDim();
     float[] table = model.embeddingTable();
