@@ -112,9 +112,17 @@ class TrainStageCriteoTest {
     JobConfig importing = JobConfigLoader.parse("output: " + output + "\n"
         + "data:\n  path: unused.txt\n"
         + "model:\n  path: " + external + "\n", List.of());
-    java.nio.file.Files.createDirectories(output);
-    org.apache.hadoop.fs.FileUtil.copy(new java.io.File(layout.prepared().toUri()),
-        new java.io.File(output.resolve("prepared").toString()), false, new Configuration());
+    java.nio.file.Path prepared = java.nio.file.Path.of(layout.prepared().toString());
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(prepared)) {
+      for (java.nio.file.Path file : files.toList()) {
+        java.nio.file.Path copy = output.resolve("prepared").resolve(prepared.relativize(file));
+        if (java.nio.file.Files.isDirectory(file)) {
+          java.nio.file.Files.createDirectories(copy);
+        } else {
+          java.nio.file.Files.copy(file, copy);
+        }
+      }
+    }
 
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class,
