@@ -9,7 +9,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -115,21 +114,21 @@ public final class PreparedTables {
   /**
    * Writes one split, sorted by row key, in files of {@code rowsPerFile} rows.
    *
+   * <p>The row keys at ranks rowsPerFile, 2 * rowsPerFile, ... are found first by sorting the
+   * keys alone (skipped for a single file). Then the rows move once, to the file whose key
+   * range holds them, and are sorted within it.
+   *
    * @param expectedRows the split's row count, known from the tally
    * @return the rows written
    */
   public static long writeSplit(SparkSession spark, JavaRDD<EncodedRow> rows, long expectedRows,
       int rowsPerFile, Path target, Provenance provenance) {
     int files = (int) Math.max(1, (expectedRows + rowsPerFile - 1) / rowsPerFile);
-    int sortPartitions = Math.max(1, rows.getNumPartitions());
-    JavaRDD<EncodedRow> sorted = rows.mapToPair(row -> new Tuple2<>(row.rowKey(), row))
-        .sortByKey(true, sortPartitions).values();
-    JavaPairRDD<Long, EncodedRow> byRank = sorted.zipWithIndex()
-        .mapToPair(ranked -> new Tuple2<>(ranked._2(), ranked._1()));
-    JavaRDD<Row> placed = byRank
-        .repartitionAndSortWithinPartitions(new RankPartitioner(files, rowsPerFile))
-        .map(ranked -> RowFactory.create(ranked._2().label(), ranked._2().ids(),
-            ranked._2().rowKey()));
+    long[] boundaries = fileBoundaries(rows, files, rowsPerFile);
+    JavaRDD<Row> placed = rows.mapToPair(row -> new Tuple2<>(row.rowKey(), row))
+        .repartitionAndSortWithinPartitions(new KeyRangePartitioner(boundaries))
+        .map(keyed -> RowFactory.create(keyed._2().label(), keyed._2().ids(),
+            keyed._2().rowKey()));
     long written = ParquetTables.write(spark.createDataFrame(placed, SPLIT_SCHEMA), target,
         provenance);
     if (written != expectedRows) {
@@ -139,38 +138,58 @@ public final class PreparedTables {
     return written;
   }
 
-  /** Sends rank r to partition r / rowsPerFile: consecutive ranks fill one file after another. */
-  static final class RankPartitioner extends Partitioner {
+  /** Returns the row keys of rank rowsPerFile * i for i = 1 .. files - 1, ascending. */
+  private static long[] fileBoundaries(JavaRDD<EncodedRow> rows, int files, long rowsPerFile) {
+    if (files == 1) {
+      return new long[0];
+    }
+    List<Long> keys = rows.map(EncodedRow::rowKey)
+        .sortBy(key -> key, true, Math.max(1, rows.getNumPartitions()))
+        .zipWithIndex()
+        .filter(ranked -> ranked._2() > 0 && ranked._2() % rowsPerFile == 0)
+        .map(ranked -> ranked._1())
+        .collect();
+    long[] boundaries = keys.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (boundaries.length != files - 1) {
+      throw new IllegalStateException("Expected " + (files - 1) + " file boundaries, found "
+          + boundaries.length);
+    }
+    return boundaries;
+  }
+
+  /**
+   * Sends a row key to the file whose key range holds it: file i holds keys from boundary i - 1
+   * (inclusive) up to boundary i (exclusive).
+   */
+  static final class KeyRangePartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
 
-    private final int files;
-    private final long rowsPerFile;
+    private final long[] boundaries;
 
-    RankPartitioner(int files, long rowsPerFile) {
-      this.files = files;
-      this.rowsPerFile = rowsPerFile;
+    KeyRangePartitioner(long[] boundaries) {
+      this.boundaries = boundaries.clone();
     }
 
     @Override
     public int numPartitions() {
-      return files;
+      return boundaries.length + 1;
     }
 
     @Override
     public int getPartition(Object key) {
-      long rank = (Long) key;
-      return (int) Math.min(files - 1, rank / rowsPerFile);
+      int found = Arrays.binarySearch(boundaries, (Long) key);
+      return found >= 0 ? found + 1 : -found - 1;
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof RankPartitioner partitioner && partitioner.files == files
-          && partitioner.rowsPerFile == rowsPerFile;
+      return other instanceof KeyRangePartitioner partitioner
+          && Arrays.equals(partitioner.boundaries, boundaries);
     }
 
     @Override
     public int hashCode() {
-      return Long.hashCode(files * 31L + rowsPerFile);
+      return Arrays.hashCode(boundaries);
     }
   }
 }

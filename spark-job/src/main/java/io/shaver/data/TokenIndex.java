@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Tokens are stored as UTF-8 bytes in one array, in field order and within a field in local
  * id order, so an entry's local id is its position in its field. Lookup is open addressing
  * (linear probing) over a table of at least twice as many slots as entries. Memory is about
- * the UTF-8 bytes plus 12 bytes per token.
+ * the UTF-8 bytes plus 20 to 28 bytes per token.
  */
 public final class TokenIndex implements Serializable {
 
@@ -21,6 +21,7 @@ public final class TokenIndex implements Serializable {
   private final byte[] bytes;
   private final int[] entryStart;
   private final int[] entryField;
+  private final int[] entryHash;
   private final int[] table;
   private final int mask;
 
@@ -49,6 +50,7 @@ public final class TokenIndex implements Serializable {
     bytes = new byte[(int) totalBytes];
     entryStart = new int[entries + 1];
     entryField = new int[entries];
+    entryHash = new int[entries];
     int capacity = Integer.highestOneBit(Math.max(2, entries * 2 - 1)) << 1;
     table = new int[capacity];
     mask = capacity - 1;
@@ -65,9 +67,11 @@ public final class TokenIndex implements Serializable {
         entryStart[entry] = position;
         entryField[entry] = f;
         position += encoded.length;
-        int slot = hash(f, encoded) & mask;
+        int hash = hash(f, encoded);
+        entryHash[entry] = hash;
+        int slot = hash & mask;
         while (table[slot] != 0) {
-          if (matches(table[slot] - 1, f, encoded)) {
+          if (matches(table[slot] - 1, f, hash, encoded)) {
             throw new IllegalArgumentException("Token '" + token + "' appears twice in field "
                 + f);
           }
@@ -83,13 +87,14 @@ public final class TokenIndex implements Serializable {
   /** Returns the local id of {@code token} in {@code field}, or -1 when it has none (OOV). */
   public int localId(int field, String token) {
     byte[] encoded = token.getBytes(StandardCharsets.UTF_8);
-    int slot = hash(field, encoded) & mask;
+    int hash = hash(field, encoded);
+    int slot = hash & mask;
     while (true) {
       int entry = table[slot] - 1;
       if (entry < 0) {
         return -1;
       }
-      if (matches(entry, field, encoded)) {
+      if (matches(entry, field, hash, encoded)) {
         return entry - fieldStart[field];
       }
       slot = (slot + 1) & mask;
@@ -101,8 +106,8 @@ public final class TokenIndex implements Serializable {
     return fieldStart[field + 1] - fieldStart[field];
   }
 
-  private boolean matches(int entry, int field, byte[] encoded) {
-    if (entryField[entry] != field) {
+  private boolean matches(int entry, int field, int hash, byte[] encoded) {
+    if (entryHash[entry] != hash || entryField[entry] != field) {
       return false;
     }
     int start = entryStart[entry];

@@ -40,7 +40,7 @@ public final class VocabularyBuilder {
    *
    * <p>NOTE: the kept tokens are collected to the driver and broadcast as a {@link TokenIndex},
    * so the vocabulary (not the raw data) must fit in driver and executor memory: about the
-   * token bytes plus 12 bytes per token, for example 0.2 GB for 6 M tokens of 20 bytes.
+   * token bytes plus 20 to 28 bytes per token, about 0.3 GB for 6 M tokens of 20 bytes.
    */
   public static Vocabulary build(Dataset<Row> valid, List<FieldSpec> fields, int minCount,
       VocabularySplits vocabularySplits) {

@@ -62,6 +62,11 @@ final class PreparedOutput {
   }
 
   JsonNode report() throws IOException {
-    return new ObjectMapper().readTree(Files.readString(Path.of(path(PreparedTables.REPORT))));
+    org.apache.hadoop.fs.Path report = new org.apache.hadoop.fs.Path(path(PreparedTables.REPORT));
+    org.apache.hadoop.fs.FileSystem fileSystem = report.getFileSystem(
+        SharedSpark.get().sparkContext().hadoopConfiguration());
+    try (java.io.InputStream in = fileSystem.open(report)) {
+      return new ObjectMapper().readTree(in);
+    }
   }
 }
