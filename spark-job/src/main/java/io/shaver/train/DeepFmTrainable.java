@@ -203,7 +203,13 @@ final class DeepFmTrainable implements TrainableModel {
     return stateDict;
   }
 
-  List<DenseParam> denseParams() {
+  @Override
+  public List<SparseTable> sparseTables() {
+    return List.of(embedding, firstOrder);
+  }
+
+  @Override
+  public List<DenseParam> denseParams() {
     List<DenseParam> params = new ArrayList<>(mlp.params());
     params.add(0, bias);
     return params;

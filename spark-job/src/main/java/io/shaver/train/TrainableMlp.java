@@ -160,7 +160,7 @@ final class TrainableMlp {
     INDArray current = input;
     for (int k = 0; k < sizes.length; k++) {
       Nd4j.gemm(current, weights[k].value, buffers.pre[k], false, false, 1.0, 0.0);
-      buffers.pre[k].addiRowVector(biases[k].value);
+      addBias(buffers.pre[k], batch, biases[k]);
       if (batchNorm) {
         normalize(k, buffers, batch);
       }
@@ -173,9 +173,30 @@ final class TrainableMlp {
     if (!withOutput) {
       return current;
     }
-    Nd4j.gemm(current, outputWeight.value, buffers.output, false, false, 1.0, 0.0);
-    buffers.output.addi(outputBias.value.getDouble(0));
+    // One output column: a plain loop, because ND4J's GEMM is slow for that shape.
+    FloatBuffer in = current.data().asNioFloat();
+    FloatBuffer weight = outputWeight.values();
+    FloatBuffer out = buffers.output.data().asNioFloat();
+    int width = (int) current.size(1);
+    for (int b = 0; b < batch; b++) {
+      double sum = outputBias.values().get(0);
+      for (int c = 0; c < width; c++) {
+        sum += in.get(b * width + c) * weight.get(c);
+      }
+      out.put(b, (float) sum);
+    }
     return buffers.output;
+  }
+
+  private static void addBias(INDArray target, int batch, DenseParam bias) {
+    FloatBuffer values = target.data().asNioFloat();
+    FloatBuffer shift = bias.values();
+    int width = bias.size();
+    for (int b = 0; b < batch; b++) {
+      for (int o = 0; o < width; o++) {
+        values.put(b * width + o, values.get(b * width + o) + shift.get(o));
+      }
+    }
   }
 
   /** Returns the gradient buffer of the output; the caller fills it before {@link #backward}. */
@@ -196,10 +217,8 @@ final class TrainableMlp {
     int last = sizes.length - 1;
     if (withOutput) {
       INDArray previous = last >= 0 ? buffers.act[last] : input;
-      Nd4j.gemm(previous, buffers.gradOutput, outputWeight.grad, true, false, 1.0, 0.0);
-      outputBias.grad.putScalar(0, buffers.gradOutput.sumNumber().doubleValue());
       INDArray target = last >= 0 ? buffers.gradAct[last] : buffers.gradInput;
-      Nd4j.gemm(buffers.gradOutput, outputWeight.value, target, false, true, 1.0, 0.0);
+      backwardOutput(previous, buffers.gradOutput, target, batch);
     }
     for (int k = last; k >= 0; k--) {
       backwardActivation(k, buffers, batch);
@@ -213,6 +232,30 @@ final class TrainableMlp {
       Nd4j.gemm(buffers.gradPre[k], weights[k].value, target, false, true, 1.0, 0.0);
     }
     return buffers.gradInput;
+  }
+
+  /** Sets the output layer's gradients and writes the gradient of its input into {@code target}. */
+  private void backwardOutput(INDArray previous, INDArray gradOutput, INDArray target,
+      int batch) {
+    FloatBuffer in = previous.data().asNioFloat();
+    FloatBuffer grad = gradOutput.data().asNioFloat();
+    FloatBuffer weight = outputWeight.values();
+    FloatBuffer out = target.data().asNioFloat();
+    int width = (int) previous.size(1);
+    double[] weightGrad = new double[width];
+    double biasGrad = 0;
+    for (int b = 0; b < batch; b++) {
+      float g = grad.get(b);
+      biasGrad += g;
+      for (int c = 0; c < width; c++) {
+        weightGrad[c] += g * in.get(b * width + c);
+        out.put(b * width + c, g * weight.get(c));
+      }
+    }
+    for (int c = 0; c < width; c++) {
+      outputWeight.grads().put(c, (float) weightGrad[c]);
+    }
+    outputBias.grads().put(0, (float) biasGrad);
   }
 
   /** Replaces {@code pre[k]} by {@code gamma * xhat + beta} and keeps {@code xhat}. */

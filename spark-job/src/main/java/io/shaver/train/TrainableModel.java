@@ -1,6 +1,7 @@
 package io.shaver.train;
 
 import io.shaver.model.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /** A model in training mode with hand-written gradients. Not thread-safe. */
@@ -17,6 +18,12 @@ interface TrainableModel {
 
   /** Applies one optimizer step with the gradients of the last batch; {@code step} counts from 1. */
   void step(int step);
+
+  /** Returns the dense parameters, updated by Adam with weight decay. */
+  List<DenseParam> denseParams();
+
+  /** Returns the row tables (embedding, first-order weights), updated by lazy Adam. */
+  List<SparseTable> sparseTables();
 
   /** Returns the parameters in reference PyTorch naming (batch norm with running statistics). */
   Map<String, Tensor> stateDict();

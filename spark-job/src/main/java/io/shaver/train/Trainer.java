@@ -3,7 +3,6 @@ package io.shaver.train;
 import io.shaver.model.CtrModel;
 import io.shaver.model.CtrModels;
 import io.shaver.model.ModelConfig;
-import io.shaver.model.ModelKind;
 import io.shaver.model.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * n = 1.09M and d = 16: about 220 MB), plus one copy of the weights per epoch for validation
  * and for the best epoch. Larger data needs distributed training outside this class.
  *
- * <p>Only DeepFM is trainable here. A batch of one sample is skipped when batch norm is on,
+ * <p>DeepFM and DCN-Mix are trainable here, DCNv2 is not. A batch of one sample is skipped when batch norm is on,
  * because its batch variance is zero (PyTorch raises an error there).
  */
 public final class Trainer {
@@ -47,7 +46,7 @@ public final class Trainer {
    *
    * @throws IllegalArgumentException if a split does not fit the configuration, is empty, or
    *     the validation split lacks positives or negatives (its AUC would be undefined)
-   * @throws UnsupportedOperationException for kinds other than DeepFM
+   * @throws UnsupportedOperationException for DCNv2
    */
   public TrainResult train(ModelConfig config, EncodedSplit train, EncodedSplit validation) {
     train.validate(config, "training");
@@ -112,13 +111,14 @@ public final class Trainer {
   }
 
   private TrainableModel create(ModelConfig config) {
-    if (config.kind() != ModelKind.DEEPFM) {
-      // TODO: hand-written gradients for DCN-Mix and DCNv2; train those in PyTorch meanwhile.
-      throw new UnsupportedOperationException("Training " + config.kind()
-          + " is not implemented; only deepfm can be trained here. Train the model in PyTorch "
-          + "and export it as described in docs/model-format.md");
-    }
-    return new DeepFmTrainable(config, settings);
+    return switch (config.kind()) {
+      case DEEPFM -> new DeepFmTrainable(config, settings);
+      case DCN_MIX -> new DcnMixTrainable(config, settings);
+      // TODO: hand-written gradients for DCNv2; train it in PyTorch meanwhile.
+      case DCNV2 -> throw new UnsupportedOperationException("Training dcnv2 is not implemented;"
+          + " only deepfm and dcn_mix can be trained here. Train the model in PyTorch and"
+          + " export it as described in docs/model-format.md");
+    };
   }
 
   /** Runs the mini-batches of one epoch and returns the mean training loss. */

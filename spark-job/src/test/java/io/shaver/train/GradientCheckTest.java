@@ -1,5 +1,6 @@
 package io.shaver.train;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shaver.model.ModelConfig;
@@ -7,28 +8,46 @@ import io.shaver.model.ModelKind;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Checks DeepFM's hand-written gradients against central finite differences. */
+/** Checks the hand-written gradients against central finite differences of the batch loss. */
 class GradientCheckTest {
 
   private static final double STEP = 1e-3;
 
-  private static ModelConfig config(boolean batchNorm) {
-    return ModelConfig.builder().kind(ModelKind.DEEPFM).addField("a", 3).addField("b", 4)
-        .addField("c", 5).embeddingDim(3).hiddenSizes(List.of(5, 4)).batchNorm(batchNorm)
-        .build();
+  static Stream<Arguments> models() {
+    return Stream.of(Arguments.of(ModelKind.DEEPFM, false), Arguments.of(ModelKind.DEEPFM, true),
+        Arguments.of(ModelKind.DCN_MIX, false), Arguments.of(ModelKind.DCN_MIX, true));
   }
 
-  @ParameterizedTest(name = "batch norm {0}")
-  @ValueSource(booleans = {false, true})
-  void gradientsMatchFiniteDifferences(boolean batchNorm) {
-    ModelConfig config = config(batchNorm);
+  private static ModelConfig config(ModelKind kind, boolean batchNorm) {
+    return ModelConfig.builder().kind(kind).addField("a", 3).addField("b", 4).addField("c", 5)
+        .embeddingDim(3).hiddenSizes(List.of(5, 4)).batchNorm(batchNorm).crossLayers(2)
+        .experts(2).rank(3).build();
+  }
+
+  private static TrainableModel create(ModelConfig config, TrainSettings settings) {
+    return config.kind() == ModelKind.DEEPFM ? new DeepFmTrainable(config, settings)
+        : new DcnMixTrainable(config, settings);
+  }
+
+  @ParameterizedTest(name = "{0} batch norm {1}")
+  @MethodSource("models")
+  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm) {
+    ModelConfig config = config(kind, batchNorm);
     TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
-    DeepFmTrainable model = new DeepFmTrainable(config, settings);
-    int batch = 6;
+    TrainableModel model = create(config, settings);
     SplittableRandom random = new SplittableRandom(12);
+    // Shift every dense parameter so that zero-initialized biases exercise their gradients.
+    for (DenseParam param : model.denseParams()) {
+      for (int i = 0; i < param.size(); i++) {
+        param.values().put(i, param.values().get(i) + (float) (random.nextDouble() - 0.5) * 0.4f);
+      }
+    }
+    int batch = 6;
     int[] ids = new int[batch * config.fieldCount()];
     float[] labels = new float[batch];
     for (int b = 0; b < batch; b++) {
@@ -39,13 +58,16 @@ class GradientCheckTest {
     }
     model.forwardBackward(ids, labels, batch);
     int[] rows = {ids[0], ids[1], ids[2], ids[4]};
-    int dim = config.embeddingDim();
-    float[][] embeddingGrads = new float[rows.length][dim + 1];
-    for (int k = 0; k < rows.length; k++) {
-      for (int j = 0; j < dim; j++) {
-        embeddingGrads[k][j] = model.embedding.gradOf(rows[k], j);
+    List<SparseTable> tables = model.sparseTables();
+    float[][][] tableGrads = new float[tables.size()][rows.length][];
+    for (int t = 0; t < tables.size(); t++) {
+      SparseTable table = tables.get(t);
+      for (int k = 0; k < rows.length; k++) {
+        tableGrads[t][k] = new float[table.width];
+        for (int j = 0; j < table.width; j++) {
+          tableGrads[t][k][j] = table.gradOf(rows[k], j);
+        }
       }
-      embeddingGrads[k][dim] = model.firstOrder.gradOf(rows[k], 0);
     }
     List<DenseParam> params = model.denseParams();
     float[][] denseGrads = new float[params.size()][];
@@ -55,16 +77,16 @@ class GradientCheckTest {
     }
 
     int checked = 0;
-    for (int k = 0; k < rows.length; k++) {
-      int r = rows[k];
-      for (int j = 0; j < dim; j++) {
-        double numeric = difference(model, ids, labels, batch, model.embedding.values,
-            r * dim + j);
-        assertClose(numeric, embeddingGrads[k][j], "embedding row " + r + " dim " + j);
-        checked++;
+    for (int t = 0; t < tables.size(); t++) {
+      SparseTable table = tables.get(t);
+      for (int k = 0; k < rows.length; k++) {
+        for (int j = 0; j < table.width; j++) {
+          double numeric = difference(model, ids, labels, batch, table.values,
+              rows[k] * table.width + j);
+          assertClose(numeric, tableGrads[t][k][j], "table " + t + " row " + rows[k] + " column " + j);
+          checked++;
+        }
       }
-      double numeric = difference(model, ids, labels, batch, model.firstOrder.values, r);
-      assertClose(numeric, embeddingGrads[k][dim], "first-order row " + r);
     }
     for (int p = 0; p < params.size(); p++) {
       DenseParam param = params.get(p);
@@ -74,14 +96,14 @@ class GradientCheckTest {
         checked++;
       }
     }
-    assertEquals(true, checked > 30, "checked " + checked + " entries");
+    assertTrue(checked > 30, "checked " + checked + " entries");
   }
 
   private static void assertClose(double numeric, double analytic, String entry) {
     assertEquals(numeric, analytic, 5e-4 + 2e-2 * Math.abs(numeric), entry);
   }
 
-  private static double difference(DeepFmTrainable model, int[] ids, float[] labels, int batch,
+  private static double difference(TrainableModel model, int[] ids, float[] labels, int batch,
       float[] values, int index) {
     float original = values[index];
     values[index] = (float) (original + STEP);
@@ -92,7 +114,7 @@ class GradientCheckTest {
     return (plus - minus) / (2 * STEP);
   }
 
-  private static double difference(DeepFmTrainable model, int[] ids, float[] labels, int batch,
+  private static double difference(TrainableModel model, int[] ids, float[] labels, int batch,
       FloatBuffer values, int index) {
     float original = values.get(index);
     values.put(index, (float) (original + STEP));

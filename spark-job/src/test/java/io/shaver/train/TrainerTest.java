@@ -148,6 +148,44 @@ class TrainerTest {
   }
 
   @Test
+  void exportedDcnMixMatchesTrainingForward() {
+    ModelConfig config = config(false).toBuilder().kind(ModelKind.DCN_MIX).crossLayers(2)
+        .experts(3).rank(5).build();
+    TrainSettings settings = TrainSettings.builder().seed(2).embeddingInitStd(0.5).build();
+    DcnMixTrainable trainable = new DcnMixTrainable(config, settings);
+    EncodedSplit data = synthetic(config, 50, 10);
+
+    double trainingLoss = trainable.forwardBackward(data.ids(), data.labels(), 50);
+    CtrModel model = io.shaver.model.CtrModels.fromStateDict(config, trainable.stateDict());
+    double inferenceLoss = Trainer.evaluate(model, data)[1];
+
+    assertEquals(trainingLoss, inferenceLoss, 1e-6);
+  }
+
+  @Test
+  void dcnMixLearnsSyntheticSignal() {
+    ModelConfig config = config(true).toBuilder().kind(ModelKind.DCN_MIX).crossLayers(2)
+        .experts(2).rank(8).build();
+    EncodedSplit train = synthetic(config, 6000, 1);
+    EncodedSplit validation = synthetic(config, 2000, 2);
+
+    TrainResult result = new Trainer(settings(7)).train(config, train, validation);
+
+    assertTrue(result.bestValidationAuc() > 0.85, "AUC " + result.bestValidationAuc());
+  }
+
+  @Test
+  void rejectsUntrainableKind() {
+    ModelConfig config = config(true).toBuilder().kind(ModelKind.DCNV2).build();
+    EncodedSplit data = synthetic(config, 100, 1);
+
+    UnsupportedOperationException error = assertThrows(UnsupportedOperationException.class,
+        () -> new Trainer(TrainSettings.defaults()).train(config, data, data));
+
+    assertTrue(error.getMessage().contains("dcnv2"), error.getMessage());
+  }
+
+  @Test
   void rejectsSingleClassValidation() {
     ModelConfig config = config(false);
     EncodedSplit train = synthetic(config, 100, 1);
