@@ -23,11 +23,13 @@ public final class JobConfig {
   private final String output;
   private final long seed;
   private final DataSettings data;
+  private final EvaluateSettings evaluate;
 
-  JobConfig(String output, long seed, DataSettings data) {
+  JobConfig(String output, long seed, DataSettings data, EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
+    this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -41,8 +43,9 @@ public final class JobConfig {
     }
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
+    EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data);
+    return new JobConfig(output, seed, data, evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -58,12 +61,17 @@ public final class JobConfig {
     return data;
   }
 
+  public EvaluateSettings evaluate() {
+    return evaluate;
+  }
+
   /** Returns the effective settings as nested maps, defaults included, in a fixed key order. */
   public Map<String, Object> describe() {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("output", output);
     document.put("seed", seed);
     document.put("data", data.describe());
+    document.put("evaluate", evaluate.describe());
     return document;
   }
 
