@@ -23,12 +23,15 @@ public final class JobConfig {
   private final String output;
   private final long seed;
   private final DataSettings data;
+  private final ModelSettings model;
   private final EvaluateSettings evaluate;
 
-  JobConfig(String output, long seed, DataSettings data, EvaluateSettings evaluate) {
+  JobConfig(String output, long seed, DataSettings data, ModelSettings model,
+      EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
+    this.model = Objects.requireNonNull(model, "model");
     this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
   }
 
@@ -43,9 +46,10 @@ public final class JobConfig {
     }
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
+    ModelSettings model = ModelSettings.fromConfig(root.section("model"));
     EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, evaluate);
+    return new JobConfig(output, seed, data, model, evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -61,6 +65,10 @@ public final class JobConfig {
     return data;
   }
 
+  public ModelSettings model() {
+    return model;
+  }
+
   public EvaluateSettings evaluate() {
     return evaluate;
   }
@@ -71,6 +79,7 @@ public final class JobConfig {
     document.put("output", output);
     document.put("seed", seed);
     document.put("data", data.describe());
+    document.put("model", model.describe());
     document.put("evaluate", evaluate.describe());
     return document;
   }

@@ -150,4 +150,35 @@ class JobConfigLoaderTest {
     assertEquals(first.effectiveYaml(), second.effectiveYaml());
     assertTrue(first.effectiveYaml().contains("min_count: 10"), first.effectiveYaml());
   }
+
+  @Test
+  void modelSectionDefaultsAndOverrides() {
+    JobConfig defaults = JobConfigLoader.parse(MINIMAL, List.of());
+    JobConfig custom = JobConfigLoader.parse(MINIMAL,
+        List.of("model.kind=dcn_mix", "model.hidden=[64,32]", "model.batch_norm=false"));
+
+    assertEquals(io.shaver.model.ModelKind.DEEPFM, defaults.model().kind());
+    assertEquals(List.of(400, 400, 400), defaults.model().hiddenSizes());
+    assertEquals(io.shaver.model.ModelKind.DCN_MIX, custom.model().kind());
+    assertEquals(List.of(64, 32), custom.model().hiddenSizes());
+    assertEquals(false, custom.model().batchNorm());
+    assertTrue(custom.model().path().isEmpty());
+  }
+
+  @Test
+  void unknownModelKindNamesValue() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> JobConfigLoader.parse(MINIMAL, List.of("model.kind=wide_deep")));
+
+    assertTrue(e.getMessage().contains("'model.kind' = wide_deep"), e.getMessage());
+    assertTrue(e.getMessage().contains("deepfm"), e.getMessage());
+  }
+
+  @Test
+  void zeroHiddenSizeRejected() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> JobConfigLoader.parse(MINIMAL, List.of("model.hidden=[16,0]")));
+
+    assertTrue(e.getMessage().contains("'model.hidden'"), e.getMessage());
+  }
 }
