@@ -72,11 +72,6 @@ public final class EvaluateSettings {
     return methods;
   }
 
-  /** Returns whether {@code method} is among {@link #methods()}. */
-  public boolean includes(EvaluationMethod method) {
-    return methods.contains(method);
-  }
-
   /**
    * PTQ bit widths, each in [2, 16], at least one, without repeats; used only when PTQ is among
    * the methods.
@@ -90,7 +85,10 @@ public final class EvaluateSettings {
     return randomSeed;
   }
 
-  /** Test samples per model call in a scoring task. */
+  /**
+   * Test samples per model call in a scoring task. A model's logits can differ in the last float
+   * bit between batch sizes, so metrics can move by that rounding when it changes.
+   */
   public int batchSize() {
     return batchSize;
   }

@@ -27,11 +27,6 @@ public enum EvaluationMethod {
     return configName;
   }
 
-  /** Returns whether the method prunes along a ranking, once per budget of the sweep. */
-  public boolean prunes() {
-    return this != PTQ;
-  }
-
   /** Parses a config name; the error lists the accepted names. */
   public static EvaluationMethod parse(String value) {
     for (EvaluationMethod method : values()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.shaver.compress.CompressSettings;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,14 +25,16 @@ public final class JobConfig {
   private final long seed;
   private final DataSettings data;
   private final ModelSettings model;
+  private final CompressSettings compress;
   private final EvaluateSettings evaluate;
 
   JobConfig(String output, long seed, DataSettings data, ModelSettings model,
-      EvaluateSettings evaluate) {
+      CompressSettings compress, EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
     this.model = Objects.requireNonNull(model, "model");
+    this.compress = Objects.requireNonNull(compress, "compress");
     this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
   }
 
@@ -47,9 +50,10 @@ public final class JobConfig {
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
     ModelSettings model = ModelSettings.fromConfig(root.section("model"));
+    CompressSettings compress = CompressSettings.fromConfig(root.section("compress"));
     EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, model, evaluate);
+    return new JobConfig(output, seed, data, model, compress, evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -69,6 +73,10 @@ public final class JobConfig {
     return model;
   }
 
+  public CompressSettings compress() {
+    return compress;
+  }
+
   public EvaluateSettings evaluate() {
     return evaluate;
   }
@@ -80,6 +88,7 @@ public final class JobConfig {
     document.put("seed", seed);
     document.put("data", data.describe());
     document.put("model", model.describe());
+    document.put("compress", compress.describe());
     document.put("evaluate", evaluate.describe());
     return document;
   }

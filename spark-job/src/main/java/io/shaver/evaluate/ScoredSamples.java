@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ObjDoubleConsumer;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,6 +49,15 @@ public final class ScoredSamples {
    * one per variant for the AUC.
    */
   public static Map<Integer, ScoreSummary> summarize(Dataset<Row> scored) {
+    return summarize(scored, (variant, seconds) -> { });
+  }
+
+  /**
+   * Same as {@link #summarize(Dataset)}, and reports the seconds that each variant's AUC took
+   * to {@code aucSeconds}.
+   */
+  public static Map<Integer, ScoreSummary> summarize(Dataset<Row> scored,
+      ObjDoubleConsumer<Integer> aucSeconds) {
     Map<Integer, ScoreSummary> summaries = new HashMap<>();
     Dataset<Row> means = scored.groupBy(VARIANT).agg(
         count(col(LABEL)).as("samples"),
@@ -58,7 +68,9 @@ public final class ScoredSamples {
       int variant = row.getInt(0);
       long samples = row.getLong(1);
       long positives = Math.round(row.getDouble(2));
+      long start = System.nanoTime();
       double auc = areaUnderRoc(scored.where(col(VARIANT).equalTo(variant)), samples, positives);
+      aucSeconds.accept(variant, (System.nanoTime() - start) / 1e9);
       summaries.put(variant, new ScoreSummary(samples, positives, auc, row.getDouble(3),
           row.getDouble(4)));
     }
