@@ -162,7 +162,7 @@ public final class ArtifactReader {
       } else if (child instanceof Float2Vector halves) {
         out[i] = Half.toFloat(halves.get(start + i));
       } else {
-        throw new IllegalStateException("column '" + list.getName() + "' holds "
+        throw new IllegalStateException("column '" + list.getName() + "' contains "
             + child.getField().getType() + ", expected float32 or float16");
       }
     }
@@ -183,7 +183,7 @@ public final class ArtifactReader {
       } else if (child instanceof TinyIntVector bytes) {
         out[i] = bytes.get(start + i);
       } else {
-        throw new IllegalStateException("column '" + list.getName() + "' holds "
+        throw new IllegalStateException("column '" + list.getName() + "' contains "
             + child.getField().getType() + ", expected an integer type");
       }
     }
@@ -230,7 +230,7 @@ public final class ArtifactReader {
     }
   }
 
-  /** The schema's key-value metadata: provenance and {@code shaver.artifact.*} keys. */
+  /** Returns the schema's key-value metadata: provenance and {@code shaver.artifact.*} keys. */
   public Map<String, String> metadata() {
     return metadata;
   }

@@ -9,7 +9,7 @@ package io.shaver.compress;
  *   <caption>Columns</caption>
  *   <tr><th>column</th><th>type</th><th>length</th><th>contents</th></tr>
  *   <tr><td>{@value #VALUES}</td><td>list&lt;float32 | float16 | int8&gt;</td><td>kept</td>
- *       <td>kept values, row by row, columns ascending; int8 holds codes</td></tr>
+ *       <td>kept values, row by row, columns ascending; int8 stores codes</td></tr>
  *   <tr><td>{@value #COLUMNS}</td><td>list&lt;uint8&gt; (d ≤ 256) or list&lt;int16&gt;</td>
  *       <td>kept</td><td>dimension j of each kept value</td></tr>
  *   <tr><td>{@value #ROW_POINTERS}</td><td>list&lt;int32&gt;</td><td>n + 1</td>
@@ -25,7 +25,7 @@ package io.shaver.compress;
  * </table>
  *
  * <p>A global row r is served as codebook row field(r), overwritten at each kept column by its
- * kept value; a kept 0.0 stays 0.0. The schema's key-value metadata holds the stage provenance
+ * kept value; a kept 0.0 stays 0.0. The schema's key-value metadata contains the stage provenance
  * ({@code shaver.*}) and the {@code shaver.artifact.*} keys below.
  */
 public final class ArtifactSchema {

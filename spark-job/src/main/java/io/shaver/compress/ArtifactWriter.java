@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -24,6 +25,8 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -41,7 +44,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class ArtifactWriter {
 
-  private static final ArrowType FLOAT32 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+  private static final ArrowType FLOAT32 =
+      new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
   private static final ArrowType FLOAT16 = new ArrowType.FloatingPoint(FloatingPointPrecision.HALF);
   private static final ArrowType INT8 = new ArrowType.Int(8, true);
   private static final ArrowType UINT8 = new ArrowType.Int(8, false);
@@ -90,9 +94,9 @@ public final class ArtifactWriter {
         addColumns(table, format, allocator, vectors);
         List<Field> fields = vectors.stream().map(FieldVector::getField).toList();
         VectorSchemaRoot root = new VectorSchemaRoot(new Schema(fields, metadata), vectors, 1);
-        try (ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+        try (CompactFileWriter writer = new CompactFileWriter(root, channel)) {
           writer.start();
-          writer.writeBatch();
+          writer.writeWithoutValidity(vectors, 1, allocator);
           writer.end();
         }
       } finally {
@@ -201,7 +205,7 @@ public final class ArtifactWriter {
     void fill(FieldVector child);
   }
 
-  /** Builds a one-row list column whose single list holds {@code count} elements. */
+  /** Builds a one-row list column whose single list contains {@code count} elements. */
   private static ListVector list(String name, ArrowType elementType, int count,
       BufferAllocator allocator, ChildFiller filler) {
     ListVector list = new ListVector(notNull(name, ArrowType.List.INSTANCE), allocator, null);
@@ -220,6 +224,51 @@ public final class ArtifactWriter {
     } catch (RuntimeException e) {
       list.close();
       throw e;
+    }
+  }
+
+  /**
+   * An Arrow file writer that omits the validity bitmaps of columns without nulls (none here has
+   * nulls). The IPC format allows a zero-length validity buffer when the null count is 0, and
+   * Arrow readers then treat every value as valid. The writer of arrow-vector 19.0.0 writes the
+   * bitmaps anyway, which costs 1/8 byte per value per column, about 12.5% of an int8 payload.
+   *
+   * <p>NOTE: the tests read these files with Arrow Java 19.0.0 only; no non-Java reader
+   * (pyarrow, Arrow C++) has been run on them yet.
+   */
+  private static final class CompactFileWriter extends ArrowFileWriter {
+
+    CompactFileWriter(VectorSchemaRoot root, WritableByteChannel channel) {
+      super(root, null, channel);
+    }
+
+    void writeWithoutValidity(List<FieldVector> vectors, int rowCount, BufferAllocator allocator)
+        throws IOException {
+      List<ArrowFieldNode> nodes = new ArrayList<>();
+      List<ArrowBuf> buffers = new ArrayList<>();
+      try (ArrowBuf empty = allocator.buffer(0)) {
+        for (FieldVector vector : vectors) {
+          append(vector, nodes, buffers, empty);
+        }
+        try (ArrowRecordBatch batch = new ArrowRecordBatch(rowCount, nodes, buffers)) {
+          writeRecordBatch(batch);
+        }
+      }
+    }
+
+    private static void append(FieldVector vector, List<ArrowFieldNode> nodes,
+        List<ArrowBuf> buffers, ArrowBuf empty) {
+      if (vector.getNullCount() != 0) {
+        throw new IllegalStateException("column " + vector.getName() + " has nulls");
+      }
+      nodes.add(new ArrowFieldNode(vector.getValueCount(), 0));
+      List<ArrowBuf> fieldBuffers = vector.getFieldBuffers();
+      // Every column type used here (fixed width, utf8, list) has its validity bitmap first.
+      buffers.add(empty);
+      buffers.addAll(fieldBuffers.subList(1, fieldBuffers.size()));
+      for (FieldVector child : vector.getChildrenFromFields()) {
+        append(child, nodes, buffers, empty);
+      }
     }
   }
 

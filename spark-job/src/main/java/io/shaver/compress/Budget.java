@@ -12,11 +12,11 @@ import java.util.Optional;
  * <p>Every kind resolves, for a given table, to a kept count in [0, n·d]
  * ({@link #keptCount(TableShape)}); the pruned count is n·d minus that.
  * <ul>
- *   <li>Sparsity ρ in [0, 1) prunes floor(n·d·ρ). ρ is taken as the shortest decimal that reads
- *       back as the same double (what the config says), and the product is exact, so ρ = 0.29
- *       of 100 parameters prunes 29; the reference implementation's floating-point product
- *       gives 28 there. ρ = 1 is rejected because a sparsity sweep means "keep something"; use
- *       {@code kept: 0} to prune every parameter.</li>
+ *   <li>Sparsity ρ in [0, 1) prunes floor(n·d·ρ). ρ is taken as the shortest decimal that
+ *       reads back as the same double (the value written in the config), and the product is
+ *       exact, so ρ = 0.29 of 100 parameters prunes 29. The reference implementation's
+ *       floating-point product gives 28 there. ρ = 1 is rejected because a sparsity sweep means
+ *       "keep something", so use {@code kept: 0} to prune every parameter.</li>
  *   <li>Kept count k in [0, n·d] keeps exactly k.</li>
  *   <li>Byte budget B keeps the largest count whose {@link StorageCost} payload fits in B.</li>
  * </ul>
@@ -53,7 +53,7 @@ public final class Budget {
   }
 
   /**
-   * A sparsity ratio: prune floor(n·d·ρ) parameters.
+   * Creates a sparsity budget that prunes floor(n·d·ρ) parameters.
    *
    * @throws IllegalArgumentException naming ρ unless 0 ≤ ρ < 1
    */
@@ -66,7 +66,7 @@ public final class Budget {
   }
 
   /**
-   * A kept parameter count.
+   * Creates a budget that keeps exactly {@code count} parameters.
    *
    * @throws IllegalArgumentException naming the count when it is negative
    */
@@ -78,7 +78,7 @@ public final class Budget {
   }
 
   /**
-   * A byte budget for the artifact payload in {@code format}.
+   * Creates a byte budget for the artifact payload in {@code format}.
    *
    * @throws IllegalArgumentException naming the value when it is not positive
    */
@@ -94,19 +94,19 @@ public final class Budget {
     return kind;
   }
 
-  /** The storage format a byte budget was stated for; empty for the other kinds. */
+  /** Returns the storage format of a byte budget, or empty for the other kinds. */
   public Optional<StorageFormat> format() {
     return Optional.ofNullable(format);
   }
 
-  /** The requested value as written: {@code 0.9}, {@code 10000} or {@code 1048576}. */
+  /** Returns the requested value as written: {@code 0.9}, {@code 10000} or {@code 1048576}. */
   public String requestedValue() {
     return kind == Kind.SPARSITY ? plain(sparsity) : Long.toString(amount);
   }
 
   /**
-   * A deterministic, filesystem-safe label such as {@code sparsity=0.9}, {@code kept=10000} or
-   * {@code bytes=1MB-int8}; it contains only letters, digits, '=', '.' and '-'.
+   * Returns a deterministic, filesystem-safe label such as {@code sparsity=0.9}, {@code kept=10000} or
+   * {@code bytes=1MB-int8}. It contains only letters, digits, '=', '.' and '-'.
    */
   public String label() {
     return switch (kind) {
@@ -116,7 +116,7 @@ public final class Budget {
     };
   }
 
-  /** The directory of this budget's outputs under {@code budgets/}: {@code budget=<label>}. */
+  /** Returns the directory name of this budget's outputs: {@code budget=<label>}. */
   public String directoryName() {
     return "budget=" + label();
   }

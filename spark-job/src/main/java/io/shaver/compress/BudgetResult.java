@@ -1,7 +1,7 @@
 package io.shaver.compress;
 
 /**
- * What one budget's outputs hold, for metrics and logs.
+ * Summary of one budget's outputs, for metrics and logs.
  *
  * @param budget the budget
  * @param format storage format of the artifact's kept values

@@ -128,7 +128,7 @@ public final class BudgetWriter {
     return result;
   }
 
-  /** The kept entries as rows, produced on iteration; random access searches the row. */
+  /** Returns the kept entries as rows built on iteration; random access searches for the row. */
   static List<Row> keptRows(PrunedTable table) {
     EmbeddingTable source = table.table();
     return new AbstractList<>() {

@@ -70,7 +70,7 @@ public final class CompressSettings {
     }
   }
 
-  /** The sweep, in the order described above; never empty, labels distinct. */
+  /** Returns the sweep in the order described above: never empty, labels distinct. */
   public List<Budget> budgets() {
     return budgets;
   }

@@ -105,12 +105,12 @@ public final class EmbeddingTable {
     return tokens == null ? null : tokens[row];
   }
 
-  /** The shared table array; read-only by contract. */
+  /** Returns the shared table array, read-only by contract. */
   float[] valuesArray() {
     return values;
   }
 
-  /** The shared codebook array; read-only by contract. */
+  /** Returns the shared codebook array, read-only by contract. */
   float[] codebookArray() {
     return codebook;
   }

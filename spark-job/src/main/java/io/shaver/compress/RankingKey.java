@@ -26,9 +26,9 @@ public enum RankingKey {
 
   /** Parses {@code abs} or {@code signed}; the error lists the accepted names. */
   public static RankingKey parse(String value) {
-    String wanted = value.trim().toLowerCase(Locale.ROOT);
+    String requested = value.trim().toLowerCase(Locale.ROOT);
     for (RankingKey key : values()) {
-      if (key.configName.equals(wanted)) {
+      if (key.configName.equals(requested)) {
         return key;
       }
     }

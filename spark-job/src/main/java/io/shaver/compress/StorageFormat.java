@@ -10,7 +10,7 @@ public enum StorageFormat {
   FLOAT32("float32", 4),
   /** IEEE 754 half precision, rounded to nearest even by {@link Half}. */
   FP16("fp16", 2),
-  /** Asymmetric uniform 8-bit codes with one scale and zero point per table, see {@link UniformQuantizer}. */
+  /** Asymmetric uniform 8-bit codes with one scale and zero point per table. */
   INT8("int8", 1);
 
   private final String configName;
@@ -33,9 +33,9 @@ public enum StorageFormat {
 
   /** Parses {@code float32}, {@code fp16} or {@code int8}; the error lists the accepted names. */
   public static StorageFormat parse(String value) {
-    String wanted = value.trim().toLowerCase(Locale.ROOT);
+    String requested = value.trim().toLowerCase(Locale.ROOT);
     for (StorageFormat format : values()) {
-      if (format.configName.equals(wanted)) {
+      if (format.configName.equals(requested)) {
         return format;
       }
     }

@@ -3,11 +3,12 @@ package io.shaver.compress;
 /**
  * Asymmetric uniform post-training quantization with one scale and zero point per tensor.
  *
- * <p>For b bits, q_min = −2^(b−1), q_max = 2^(b−1) − 1, scale = (max − min)/(q_max − q_min),
- * zero point z = round(q_min − min/scale), q = clamp(round(x/scale + z), q_min, q_max) and the
- * dequantized value is (q − z)·scale. Unlike the reference implementation, which truncates the
- * zero point and never clamps (so extreme values can wrap around in the integer cast), the zero
- * point is rounded and q is clamped.
+ * <p>For b bits, q_min = −2^(b−1), q_max = 2^(b−1) − 1,
+ * scale = (max − min)/(q_max − q_min), zero point z = round(q_min − min/scale),
+ * q = clamp(round(x/scale + z), q_min, q_max), and the dequantized value is (q − z)·scale.
+ * Unlike the reference implementation, which truncates the zero point and never clamps (so
+ * extreme values can wrap around in the integer cast), the zero point is rounded and q is
+ * clamped.
  *
  * <p>The range [min, max] is widened to include 0, as PyTorch's min-max observers do, so z lies
  * in [q_min, q_max] and 0.0 round-trips exactly. For a tensor with both signs (every trained

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.shaver.compress.CompressSettings;
+import io.shaver.train.TrainSettings;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,15 +26,17 @@ public final class JobConfig {
   private final long seed;
   private final DataSettings data;
   private final ModelSettings model;
+  private final TrainSettings train;
   private final CompressSettings compress;
   private final EvaluateSettings evaluate;
 
   JobConfig(String output, long seed, DataSettings data, ModelSettings model,
-      CompressSettings compress, EvaluateSettings evaluate) {
+      TrainSettings train, CompressSettings compress, EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
     this.model = Objects.requireNonNull(model, "model");
+    this.train = Objects.requireNonNull(train, "train");
     this.compress = Objects.requireNonNull(compress, "compress");
     this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
   }
@@ -50,10 +53,11 @@ public final class JobConfig {
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
     ModelSettings model = ModelSettings.fromConfig(root.section("model"));
+    TrainSettings train = TrainConfig.fromConfig(root.section("train"), seed);
     CompressSettings compress = CompressSettings.fromConfig(root.section("compress"));
     EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, model, compress, evaluate);
+    return new JobConfig(output, seed, data, model, train, compress, evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -73,6 +77,10 @@ public final class JobConfig {
     return model;
   }
 
+  public TrainSettings train() {
+    return train;
+  }
+
   public CompressSettings compress() {
     return compress;
   }
@@ -88,6 +96,7 @@ public final class JobConfig {
     document.put("seed", seed);
     document.put("data", data.describe());
     document.put("model", model.describe());
+    document.put("train", TrainConfig.describe(train));
     document.put("compress", compress.describe());
     document.put("evaluate", evaluate.describe());
     return document;

@@ -1,5 +1,6 @@
 package io.shaver.config;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
  * Train, validation and test shares of a deterministic split. Each share is in [0, 1], train is
  * positive, and the three sum to 1 within 1e-9.
  */
-public record SplitRatios(double train, double val, double test) {
+public record SplitRatios(double train, double val, double test) implements Serializable {
 
   public static final SplitRatios DEFAULT = new SplitRatios(0.8, 0.1, 0.1);
 

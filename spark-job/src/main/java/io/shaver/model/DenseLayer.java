@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Linear layer {@code y = x W^T + b} for inference, possibly with a batch norm folded in.
  *
- * <p>The weight is kept transposed, {@code [in, out]} row-major, so that row {@code c} holds
+ * <p>The weight is kept transposed, {@code [in, out]} row-major, so that row {@code c} contains
  * the contribution of input {@code c} to every output: the column update of an incremental
  * forward reads one contiguous row. Immutable and shared between threads.
  */

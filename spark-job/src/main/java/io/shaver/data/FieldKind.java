@@ -1,0 +1,15 @@
+package io.shaver.data;
+
+import java.util.Locale;
+
+/** How a field's raw values become tokens. */
+public enum FieldKind {
+  /** The raw value is the token; an empty value is the token "NULL". */
+  CATEGORICAL,
+  /** The raw integer is binned by {@link IntegerBinning}. */
+  INTEGER;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
