@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the Shapley estimate went, as recorded by the estimate stage: samples processed, model
- * evaluations, passes and the final convergence ratio from the {@code shaver.*} footer metadata
- * of {@code shapley/}, and the stage's wall time from {@code _stages/estimate.json}. Each value is
- * null when its source is missing or unreadable.
+ * Statistics of the Shapley estimate, as recorded by the estimate stage: samples processed,
+ * model evaluations, passes and the final convergence ratio from the {@code shaver.*} footer
+ * metadata of {@code shapley/}, and the stage's wall time from {@code _stages/estimate.json}.
+ * Each value is null when its source is missing or unreadable.
  */
 public record EstimationInfo(Long samples, Long evaluations, Long passes,
     Double convergenceRatio, Double seconds) {

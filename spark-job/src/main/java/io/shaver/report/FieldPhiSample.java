@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
 public record FieldPhiSample(Map<String, double[]> log10AbsPhi, Map<String, Long> counts,
     Map<String, Long> zeros) {
 
-  /** Largest number of values sampled per field. */
+  /** Target number of values sampled per field. */
   public static final int DEFAULT_SAMPLE_SIZE = 2000;
 
   /**
