@@ -1,13 +1,16 @@
 package io.shaver.cli;
 
+import io.shaver.pipeline.Stage;
+import io.shaver.report.ReportStage;
 import picocli.CommandLine.Command;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Writes report/summary.json and report/report.html with plots.")
-final class ReportCommand extends NotImplementedStage {
+    description = "Writes report/summary.json and report/report.html with PNG plots from the"
+        + " evaluate and estimate outputs.")
+final class ReportCommand extends PipelineStageCommand {
 
   @Override
-  String stageName() {
-    return "report";
+  Stage stage() {
+    return new ReportStage();
   }
 }

@@ -28,15 +28,17 @@ public final class JobConfig {
   private final ModelSettings model;
   private final TrainSettings train;
   private final CompressSettings compress;
+  private final EvaluateSettings evaluate;
 
   JobConfig(String output, long seed, DataSettings data, ModelSettings model,
-      TrainSettings train, CompressSettings compress) {
+      TrainSettings train, CompressSettings compress, EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
     this.model = Objects.requireNonNull(model, "model");
     this.train = Objects.requireNonNull(train, "train");
     this.compress = Objects.requireNonNull(compress, "compress");
+    this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -53,8 +55,9 @@ public final class JobConfig {
     ModelSettings model = ModelSettings.fromConfig(root.section("model"));
     TrainSettings train = TrainConfig.fromConfig(root.section("train"), seed);
     CompressSettings compress = CompressSettings.fromConfig(root.section("compress"));
+    EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, model, train, compress);
+    return new JobConfig(output, seed, data, model, train, compress, evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -82,6 +85,10 @@ public final class JobConfig {
     return compress;
   }
 
+  public EvaluateSettings evaluate() {
+    return evaluate;
+  }
+
   /** Returns the effective settings as nested maps, defaults included, in a fixed key order. */
   public Map<String, Object> describe() {
     Map<String, Object> document = new LinkedHashMap<>();
@@ -91,6 +98,7 @@ public final class JobConfig {
     document.put("model", model.describe());
     document.put("train", TrainConfig.describe(train));
     document.put("compress", compress.describe());
+    document.put("evaluate", evaluate.describe());
     return document;
   }
 

@@ -48,6 +48,15 @@ public final class RunLayout {
     return new Path(root, "shapley");
   }
 
+  /**
+   * Returns {@code shapley-zero/}: phi estimated with zero placeholders, written by the estimate
+   * stage when {@code estimate.zero_baseline} is true; the evaluate stage's shaver-zero method
+   * reads it.
+   */
+  public Path shapleyZero() {
+    return new Path(root, "shapley-zero");
+  }
+
   public Path checkpoints() {
     return new Path(root, "checkpoints");
   }
@@ -58,6 +67,11 @@ public final class RunLayout {
 
   public Path metrics() {
     return new Path(root, "metrics");
+  }
+
+  /** Returns {@code pruned-by-field/}: per method, budget and field, the pruned parameter count. */
+  public Path prunedByField() {
+    return new Path(root, "pruned-by-field");
   }
 
   public Path report() {

@@ -1,0 +1,116 @@
+package io.shaver.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shaver.testing.SharedSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+class ScoredSamplesTest {
+
+  /** Exact Mann-Whitney AUC: P(score+ > score-) + 0.5 P(score+ == score-), over all pairs. */
+  static double mannWhitneyAuc(double[] scores, double[] labels) {
+    double wins = 0;
+    long pairs = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (labels[i] != 1) {
+        continue;
+      }
+      for (int j = 0; j < scores.length; j++) {
+        if (labels[j] != 0) {
+          continue;
+        }
+        pairs++;
+        if (scores[i] > scores[j]) {
+          wins += 1;
+        } else if (scores[i] == scores[j]) {
+          wins += 0.5;
+        }
+      }
+    }
+    return wins / pairs;
+  }
+
+  private static Row row(int variant, double label, double score, double unprunedScore) {
+    return RowFactory.create(variant, label, score, BinaryMetrics.logLoss(score, label),
+        BinaryMetrics.bernoulliKl(unprunedScore, score));
+  }
+
+  @Test
+  void aucEqualsMannWhitneyWithTies() {
+    SplittableRandom random = new SplittableRandom(11);
+    int samples = 600;
+    double[][] scores = new double[2][samples];
+    double[] labels = new double[samples];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      labels[i] = random.nextDouble() < 0.3 ? 1 : 0;
+      // Scores on a coarse grid, so many positive-negative pairs tie.
+      scores[0][i] = Math.round((labels[i] + random.nextGaussian()) * 4) / 4.0;
+      scores[1][i] = Math.round(random.nextGaussian() * 2) / 2.0;
+      rows.add(row(0, labels[i], scores[0][i], scores[0][i]));
+      rows.add(row(1, labels[i], scores[1][i], scores[0][i]));
+    }
+    Dataset<Row> scored = SharedSpark.get().createDataFrame(rows, ScoredSamples.SCHEMA)
+        .repartition(3);
+
+    Map<Integer, ScoreSummary> summaries = ScoredSamples.summarize(scored);
+
+    assertEquals(2, summaries.size());
+    for (int variant = 0; variant < 2; variant++) {
+      double expected = mannWhitneyAuc(scores[variant], labels);
+      assertEquals(expected, summaries.get(variant).auc(), 1e-12, "variant " + variant);
+      assertEquals(samples, summaries.get(variant).samples());
+    }
+    assertTrue(summaries.get(0).auc() > 0.6, "informative scores: " + summaries.get(0).auc());
+  }
+
+  @Test
+  void meansEqualLoopOverSamples() {
+    SplittableRandom random = new SplittableRandom(5);
+    List<Row> rows = new ArrayList<>();
+    double lossSum = 0;
+    double klSum = 0;
+    long positives = 0;
+    int samples = 257;
+    for (int i = 0; i < samples; i++) {
+      double label = random.nextInt(2);
+      double unpruned = random.nextGaussian() * 3;
+      double pruned = unpruned + random.nextGaussian();
+      positives += (long) label;
+      double p = 1 / (1 + Math.exp(-unpruned));
+      double q = 1 / (1 + Math.exp(-pruned));
+      // Textbook forms on probabilities, independent of BinaryMetrics.
+      lossSum += -(label * Math.log(q) + (1 - label) * Math.log(1 - q));
+      klSum += p * Math.log(p / q) + (1 - p) * Math.log((1 - p) / (1 - q));
+      rows.add(row(7, label, pruned, unpruned));
+    }
+    Dataset<Row> scored = SharedSpark.get().createDataFrame(rows, ScoredSamples.SCHEMA)
+        .repartition(4);
+
+    ScoreSummary summary = ScoredSamples.summarize(scored).get(7);
+
+    assertEquals(samples, summary.samples());
+    assertEquals(positives, summary.positives());
+    assertEquals(lossSum / samples, summary.logLoss(), 1e-12);
+    assertEquals(klSum / samples, summary.kl(), 1e-12);
+  }
+
+  @Test
+  void aucNaNForOneClass() {
+    List<Row> rows = List.of(row(0, 1, 0.5, 0.5), row(0, 1, -0.5, 0.5));
+    Dataset<Row> scored = SharedSpark.get().createDataFrame(rows, ScoredSamples.SCHEMA);
+
+    ScoreSummary summary = ScoredSamples.summarize(scored).get(0);
+
+    assertTrue(Double.isNaN(summary.auc()), "auc = " + summary.auc());
+    assertEquals(2, summary.positives());
+  }
+}
