@@ -1,13 +1,15 @@
 package io.shaver.cli;
 
+import io.shaver.pipeline.Stage;
+import io.shaver.spark.CompressStage;
 import picocli.CommandLine.Command;
 
 @Command(name = "compress", mixinStandardHelpOptions = true,
-    description = "Writes pruned embedding tables for every budget of the sweep.")
-final class CompressCommand extends NotImplementedStage {
+    description = "Writes a pruned embedding table for every budget of the sweep to budgets/.")
+final class CompressCommand extends PipelineStageCommand {
 
   @Override
-  String stageName() {
-    return "compress";
+  Stage stage() {
+    return new CompressStage();
   }
 }

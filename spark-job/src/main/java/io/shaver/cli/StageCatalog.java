@@ -1,8 +1,11 @@
 package io.shaver.cli;
 
+import io.shaver.evaluate.EvaluateStage;
 import io.shaver.pipeline.Stage;
 import io.shaver.pipeline.StageContext;
 import io.shaver.prepare.PrepareStage;
+import io.shaver.report.ReportStage;
+import io.shaver.spark.CompressStage;
 import io.shaver.spark.TrainStage;
 import java.util.List;
 
@@ -13,7 +16,8 @@ final class StageCatalog {
   }
 
   static List<Stage> all() {
-    return List.of(new Prepare(), new TrainStage());
+    return List.of(new Prepare(), new TrainStage(), new CompressStage(), new EvaluateStage(),
+        new ReportStage());
   }
 
   /** The prepare stage as a pipeline step: raw data to {@code prepared/}. */

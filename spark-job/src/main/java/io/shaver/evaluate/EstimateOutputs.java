@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>NOTE: rows stream to the driver through {@code toLocalIterator}, one partition at a time;
  * for 10^8 parameters this is the slowest step of the stage input.
  */
-final class EstimateOutputs {
+public final class EstimateOutputs {
 
   private EstimateOutputs() {
   }
@@ -36,7 +36,7 @@ final class EstimateOutputs {
    * @throws IllegalArgumentException naming the row when an index is out of range, a parameter
    *     appears twice, or phi is not finite
    */
-  static double[] readPhi(SparkSession spark, Path directory, ModelConfig config) {
+  public static double[] readPhi(SparkSession spark, Path directory, ModelConfig config) {
     int d = config.embeddingDim();
     long parameters = (long) config.rowCount() * d;
     double[] phi = new double[Math.toIntExact(parameters)];
@@ -74,7 +74,7 @@ final class EstimateOutputs {
    *
    * @throws IllegalArgumentException when a field is unknown, an entry repeats or is missing
    */
-  static float[] readCodebook(SparkSession spark, Path directory, ModelConfig config) {
+  public static float[] readCodebook(SparkSession spark, Path directory, ModelConfig config) {
     int m = config.fieldCount();
     int d = config.embeddingDim();
     Dataset<Row> table = spark.read().parquet(directory.toString());

@@ -1,11 +1,13 @@
 package io.shaver.evaluate;
 
+
 import io.shaver.config.JobConfig;
 import io.shaver.model.ModelStore;
 import io.shaver.output.Provenance;
 import io.shaver.pipeline.RunLayout;
 import io.shaver.pipeline.Stage;
 import io.shaver.pipeline.StageContext;
+import io.shaver.spark.ModelDirectories;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -58,7 +60,7 @@ public final class EvaluateStage implements Stage {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
 
     Path modelDirectory = modelDirectory(config, layout);
-    ModelStore.StoredModel model = ModelInput.load(modelDirectory, hadoopConf);
+    ModelStore.StoredModel model = ModelDirectories.load(modelDirectory, hadoopConf);
     Dataset<Row> test = spark.read().parquet(layout.split("test").toString());
     LOG.info("Evaluating methods {} over {} budgets on {}", config.evaluate().methods(),
         config.compress().budgets().size(), layout.split("test"));
