@@ -18,6 +18,8 @@ final class ModelInput {
    * Loads {@code model.json} and {@code model.safetensors} from {@code directory}. A directory
    * on a non-local file system is first copied to a temporary local directory, which is deleted
    * after loading.
+   *
+   * <p>NOTE: the copy path for non-local file systems (HDFS) has no test yet.
    */
   static ModelStore.StoredModel load(Path directory, Configuration hadoopConf)
       throws IOException {
