@@ -2,8 +2,10 @@ package io.shaver.report;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.shaver.model.ModelConfig;
@@ -49,8 +51,7 @@ public record FieldPhiSample(Map<String, double[]> log10AbsPhi, Map<String, Long
     Map<Integer, Long> counts = new HashMap<>();
     Map<Integer, Long> zeros = new HashMap<>();
     for (Row row : phi.groupBy("field_index")
-        .agg(org.apache.spark.sql.functions.count(lit(1)),
-            org.apache.spark.sql.functions.sum(when(col("phi").equalTo(0), 1).otherwise(0)))
+        .agg(count(lit(1)), sum(when(col("phi").equalTo(0), 1).otherwise(0)))
         .collectAsList()) {
       counts.put(row.getInt(0), row.getLong(1));
       zeros.put(row.getInt(0), row.getLong(2));

@@ -28,7 +28,7 @@ public final class ReportHtml {
     html.append("<h2>Run</h2>\n<table>\n");
     for (String key : List.of("dataset", "model", "estimation", "unpruned")) {
       html.append("<tr><th>").append(key).append("</th><td class=\"text\">")
-          .append(escape(String.valueOf(document.get(key)))).append("</td></tr>\n");
+          .append(escape(describe(document.get(key)))).append("</td></tr>\n");
     }
     html.append("</table>\n");
 
@@ -56,6 +56,22 @@ public final class ReportHtml {
     html.append("<p>Machine-readable numbers: <a href=\"summary.json\">summary.json</a>.</p>\n")
         .append("</body>\n</html>\n");
     return html.toString();
+  }
+
+  /** Renders a summary section as {@code key: value, ...}; null values read "n/a". */
+  private static String describe(Object section) {
+    if (!(section instanceof Map<?, ?> map)) {
+      return String.valueOf(section);
+    }
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      if (text.length() > 0) {
+        text.append(", ");
+      }
+      text.append(entry.getKey()).append(": ")
+          .append(entry.getValue() == null ? "n/a" : entry.getValue());
+    }
+    return text.toString();
   }
 
   private static String number(double value, String format) {
