@@ -1,0 +1,131 @@
+package io.shaver.output;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An output directory that appears complete or not at all.
+ *
+ * <p>Writers fill {@link #staging()}, a hidden sibling of the final path; {@link #commit()}
+ * writes a {@code _SUCCESS} marker into it and renames it into place. A directory without the
+ * marker is never treated as complete, and {@link #abort()} deletes the staging directory.
+ * Works on any Hadoop file system with atomic directory rename (local, HDFS). On object stores
+ * without atomic rename the final rename is a copy, so a crash during it can leave a partial
+ * directory, but never one with a {@code _SUCCESS} marker written by this class.
+ */
+public final class AtomicDirectory implements AutoCloseable {
+
+  public static final String SUCCESS_MARKER = "_SUCCESS";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AtomicDirectory.class);
+
+  private final FileSystem fileSystem;
+  private final Path target;
+  private final Path staging;
+  private boolean finished;
+
+  private AtomicDirectory(FileSystem fileSystem, Path target, Path staging) {
+    this.fileSystem = fileSystem;
+    this.target = target;
+    this.staging = staging;
+  }
+
+  /**
+   * Creates the staging directory for {@code target}.
+   *
+   * @throws UncheckedIOException if the parent cannot be created or is not writable; the
+   *     message names the path
+   */
+  public static AtomicDirectory begin(Path target, Configuration hadoopConf) {
+    try {
+      FileSystem fileSystem = target.getFileSystem(hadoopConf);
+      Path qualified = fileSystem.makeQualified(target);
+      Path staging = new Path(qualified.getParent(),
+          "." + qualified.getName() + ".staging-" + UUID.randomUUID());
+      if (!fileSystem.mkdirs(staging)) {
+        throw new IOException("mkdirs returned false");
+      }
+      return new AtomicDirectory(fileSystem, qualified, staging);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create output directory next to " + target
+          + ": " + e.getMessage() + ". Check that the output path is writable.", e);
+    }
+  }
+
+  /** Returns whether {@code directory} holds a complete output (a {@code _SUCCESS} marker). */
+  public static boolean isComplete(Path directory, Configuration hadoopConf) {
+    try {
+      FileSystem fileSystem = directory.getFileSystem(hadoopConf);
+      return fileSystem.exists(new Path(directory, SUCCESS_MARKER));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path staging() {
+    return staging;
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  public FileSystem fileSystem() {
+    return fileSystem;
+  }
+
+  /** Marks the staging directory complete and renames it to the target, replacing any old one. */
+  public void commit() {
+    try {
+      fileSystem.create(new Path(staging, SUCCESS_MARKER), true).close();
+      fileSystem.mkdirs(target.getParent());
+
+      // The old output moves aside first, so a failed rename can put it back.
+      Path previous = null;
+      if (fileSystem.exists(target)) {
+        previous = new Path(staging.getParent(), staging.getName() + ".previous");
+        if (!fileSystem.rename(target, previous)) {
+          throw new IOException("rename of the old output " + target + " returned false");
+        }
+      }
+      if (!fileSystem.rename(staging, target)) {
+        if (previous != null) {
+          fileSystem.rename(previous, target);
+        }
+        throw new IOException("rename from " + staging + " returned false");
+      }
+      finished = true;
+      if (previous != null) {
+        fileSystem.delete(previous, true);
+      }
+    } catch (IOException e) {
+      abort();
+      throw new UncheckedIOException("Failed to publish " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the staging directory; the target, if it existed, is left as it was. */
+  public void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    try {
+      fileSystem.delete(staging, true);
+    } catch (IOException e) {
+      LOG.warn("Failed to delete staging directory {}: {}", staging, e.toString());
+    }
+  }
+
+  /** Aborts unless {@link #commit()} succeeded. */
+  @Override
+  public void close() {
+    abort();
+  }
+}
