@@ -23,11 +23,13 @@ public final class JobConfig {
   private final String output;
   private final long seed;
   private final DataSettings data;
+  private final EstimateSettings estimate;
 
-  JobConfig(String output, long seed, DataSettings data) {
+  JobConfig(String output, long seed, DataSettings data, EstimateSettings estimate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
+    this.estimate = Objects.requireNonNull(estimate, "estimate");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -41,8 +43,9 @@ public final class JobConfig {
     }
     long seed = root.integer("seed").orElse(DEFAULT_SEED);
     DataSettings data = DataSettings.fromConfig(root.section("data"));
+    EstimateSettings estimate = EstimateSettings.fromConfig(root.section("estimate"));
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data);
+    return new JobConfig(output, seed, data, estimate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -58,12 +61,17 @@ public final class JobConfig {
     return data;
   }
 
+  public EstimateSettings estimate() {
+    return estimate;
+  }
+
   /** Renders the effective settings as YAML, defaults included, keys in a fixed order. */
   public String effectiveYaml() {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("output", output);
     document.put("seed", seed);
     document.put("data", data.describe());
+    document.put("estimate", estimate.describe());
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));

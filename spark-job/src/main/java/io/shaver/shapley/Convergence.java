@@ -1,5 +1,7 @@
 package io.shaver.shapley;
 
+import java.io.Serializable;
+
 /**
  * Convergence summary of an estimate: the largest standard error over all parameters against
  * the range of phi, ratio = max SE / max(max phi - min phi, 1e-12).
@@ -10,8 +12,11 @@ package io.shaver.shapley;
  * its accumulator has untouched parameters, so the combination can include 0 where the merged
  * accumulator would not, namely when every parameter of the table was touched. The estimator checks
  * the ratio only after whole passes, and only once the minimum number of passes has finished.
+ * Serializable, so that block summaries computed in Spark tasks can be combined on the driver.
  */
-public final class Convergence {
+public final class Convergence implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Floor of the phi range, so a flat estimate does not divide by zero. */
   public static final double MIN_RANGE = 1e-12;
 

@@ -9,9 +9,10 @@ import java.util.Random;
  * Small hand-written DeepFM-like model for tests: logit = bias + first-order weights of the ids
  * + optional FM term + one ReLU layer. Computed per sample in double, so a sample's logit never
  * depends on the rest of the batch, and its incremental forward recomputes everything, so it
- * agrees with {@link #logits} bit for bit.
+ * agrees with {@link #logits} bit for bit. Public so that the Spark tests can build the same
+ * model on executors from its seed.
  */
-final class TinyMlpModel implements CtrModel {
+public final class TinyMlpModel implements CtrModel {
   final TableLayout layout;
   final float[] table;
   final float[] firstOrder;
@@ -21,7 +22,7 @@ final class TinyMlpModel implements CtrModel {
   final double[] outputWeights;
   final boolean fm;
 
-  TinyMlpModel(TableLayout layout, int hidden, boolean fm, long seed) {
+  public TinyMlpModel(TableLayout layout, int hidden, boolean fm, long seed) {
     Random random = new Random(seed);
     int n = (int) layout.rows();
     int inputs = layout.coordinates();
