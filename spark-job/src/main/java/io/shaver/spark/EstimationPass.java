@@ -87,14 +87,9 @@ final class EstimationPass {
       records = records.union(
           checkpoints.readBlocks(state.passes(), parameters, plan.blockSize()));
     }
-    int aggregationPartitions = Math.max(1, Math.min(blocks, walkPartitions));
-    // Records come fresh from the walk tasks, the checkpoint reader or the shuffle, never from
-    // a cache, so a combiner may take ownership of the first record and add into it.
-    JavaPairRDD<Integer, PassRecord> totals = records
-        .combineByKey(record -> record, PassRecord::absorb, PassRecord::absorb,
-            new BlockPartitioner(blocks, aggregationPartitions))
-        .mapPartitionsToPair(EstimationPass::sortByBlock, true)
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaPairRDD<Integer, PassRecord> totals =
+        aggregate(records, blocks, Math.max(1, Math.min(blocks, walkPartitions)))
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       TaskReport report = walk(totals, walked.id(), number, walkPartitions, state);
       long rows = report.samples();
@@ -154,6 +149,20 @@ final class EstimationPass {
           + " earlier passes walked " + state.rowsPerPass() + " each; the prepared data changed"
           + " since the checkpoint. Run without --resume to start over.");
     }
+  }
+
+  /**
+   * Combines records by key into one record per parameter block plus one task report,
+   * partitioned by block range and sorted by key within each partition. The records must not
+   * come from a cache: they come from walk tasks, the checkpoint reader or a shuffle, so a
+   * combiner takes ownership of the first record of its key and adds the others into it.
+   */
+  static JavaPairRDD<Integer, PassRecord> aggregate(JavaPairRDD<Integer, PassRecord> records,
+      int blocks, int partitions) {
+    return records
+        .combineByKey(record -> record, PassRecord::absorb, PassRecord::absorb,
+            new BlockPartitioner(blocks, partitions))
+        .mapPartitionsToPair(EstimationPass::sortByBlock, true);
   }
 
   /**
