@@ -28,6 +28,9 @@ public final class EstimateSettings {
 
   public static final int DEFAULT_BATCH_SIZE = EstimatorSettings.DEFAULT_BATCH_SIZE;
 
+  /** Largest batch size; a walk engine holds m * d doubles of contributions per sample. */
+  public static final int MAX_BATCH_SIZE = 1 << 16;
+
   public static final boolean DEFAULT_ANTITHETIC = EstimatorSettings.DEFAULT_ANTITHETIC;
 
   public static final EstimationData DEFAULT_DATA = EstimationData.TRAIN_VAL;
@@ -166,7 +169,11 @@ public final class EstimateSettings {
     return maxPasses;
   }
 
-  /** Samples walked in lock-step by one walk engine. */
+  /**
+   * Samples walked in lock-step by one walk engine. Batches are cut from the rows in row-key
+   * order, so the batch size, unlike the partition count, changes phi at the level of float
+   * rounding.
+   */
   public int batchSize() {
     return batchSize;
   }
@@ -275,10 +282,11 @@ public final class EstimateSettings {
       return this;
     }
 
-    /** Sets the lock-step batch size; must be >= 1. */
+    /** Sets the lock-step batch size; must be in [1, 65536]. */
     public Builder batchSize(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("batch_size must be >= 1, got " + value);
+      if (value < 1 || value > MAX_BATCH_SIZE) {
+        throw new IllegalArgumentException("batch_size must be in [1, " + MAX_BATCH_SIZE
+            + "], got " + value);
       }
       this.batchSize = value;
       return this;

@@ -2,6 +2,9 @@ package io.shaver.spark;
 
 import java.io.Serializable;
 
-/** One prepared row on its way to a walk partition: its label and one global id per field. */
-record EncodedRow(float label, int[] ids) implements Serializable {
+/**
+ * One prepared row on its way to a walk partition: its row key, label and one global id per
+ * field.
+ */
+record EncodedRow(long key, float label, int[] ids) implements Serializable {
 }

@@ -3,12 +3,14 @@ package io.shaver.spark;
 import io.shaver.config.EstimateSettings;
 import io.shaver.config.JobConfig;
 import io.shaver.model.CtrModel;
+import io.shaver.model.ModelConfig;
 import io.shaver.output.Provenance;
 import io.shaver.shapley.Codebook;
 import io.shaver.shapley.EstimatorSettings;
 import io.shaver.shapley.Placeholder;
 import io.shaver.shapley.TableLayout;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * travel by broadcast.
  *
  * <p>Guarantees: phi depends on the seed, the data, the model and the number of passes only.
- * Each sample's permutation is keyed by (seed, pass, row key) and sums are compensated, so the
- * same seed gives the same phi up to float rounding (the tests check 1e-9 relative) for any
- * partition count, executor count, batch size and task retry, and a run resumed from
+ * Each sample's permutation is keyed by (seed, pass, row key), walk batches are cut from the
+ * rows in row-key order ({@link EstimationSamples}) and sums are compensated, so the same seed
+ * and batch size give the same phi up to the order of double additions (the tests check 1e-9
+ * relative) for any partition count, executor count and task retry, and a run resumed from
  * checkpoint pass-N ends with the same phi as an uninterrupted one.
  *
  * <p>Memory at the scale of KDD Cup 2012 (about 6 million table rows, d = 16, so n * d = 96
@@ -124,7 +127,8 @@ public final class EstimateStage {
 
     Broadcast<ModelSource> broadcast = context.broadcast(modelSource);
     JavaRDD<SampleBlock> samples = EstimationSamples.build(prepared.splits(settings.data()),
-        layout, new RowSampler(seed, settings.sampleFraction()), settings.partitions());
+        layout, new RowSampler(seed, settings.sampleFraction()), settings.partitions(),
+        settings.batchSize());
     try {
       long expectedRows = Math.round(prepared.splits(settings.data()).count()
           * settings.sampleFraction());
@@ -204,8 +208,9 @@ public final class EstimateStage {
 
   /**
    * Returns the settings a checkpoint must share with a run that resumes it: everything that
-   * changes which walks are made or what they credit. Thresholds, pass limits, batch size,
-   * partitions, block size and GPU use do not change phi and may differ.
+   * changes which walks are made or what they credit, including the batch size, which changes
+   * the float rounding of the model's forward passes. Thresholds, pass limits, partitions,
+   * block size and GPU use do not change phi and may differ.
    */
   private String compatibility(EstimateSettings settings, long seed, TableLayout layout) {
     return "seed=" + seed
@@ -213,24 +218,31 @@ public final class EstimateStage {
         + ", data=" + settings.data().configName()
         + ", sample_fraction=" + settings.sampleFraction()
         + ", antithetic=" + settings.antithetic()
+        + ", batch_size=" + settings.batchSize()
         + ", parameters=" + layout.parameters()
         + ", dimension=" + layout.dimension()
         + ", model=" + modelSource.fingerprint();
   }
 
   /**
-   * Returns d = (model table length) / n.
+   * Returns the model's embedding dimension d after checking that the model has the prepared
+   * fields, with the same sizes in the same order. Differing field names only log a warning,
+   * since a user's own model may name its fields otherwise.
    *
-   * @throws IllegalStateException if the model's table does not have n * d floats
+   * @throws IllegalStateException if the field sizes differ
    */
   private static int dimensionOf(CtrModel model, PreparedData prepared) {
-    long length = model.embeddingTable().length;
-    long rows = prepared.rows();
-    if (length == 0 || length % rows != 0) {
-      throw new IllegalStateException("The model's embedding table has " + length
-          + " floats, which is not n * d for the n = " + rows + " rows in prepared/fields;"
-          + " the model was trained on other prepared data");
+    ModelConfig architecture = model.config();
+    if (!Arrays.equals(architecture.fieldSizes(), prepared.fieldSizes())) {
+      throw new IllegalStateException("The model's field sizes "
+          + Arrays.toString(architecture.fieldSizes()) + " differ from prepared/fields "
+          + Arrays.toString(prepared.fieldSizes()) + "; the model was trained on other"
+          + " prepared data");
     }
-    return (int) (length / rows);
+    if (!architecture.fieldNames().equals(prepared.fieldNames())) {
+      LOG.warn("The model names its fields {} but prepared/fields names them {}; the outputs"
+          + " use the prepared names", architecture.fieldNames(), prepared.fieldNames());
+    }
+    return architecture.embeddingDim();
   }
 }

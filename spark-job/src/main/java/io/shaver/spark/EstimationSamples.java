@@ -10,12 +10,19 @@ import scala.Tuple2;
 
 /**
  * Builds the estimation data once per run: the chosen prepared splits, optionally sampled by
- * row key, hash-partitioned by row key into the walk partitions and packed into
- * {@link SampleBlock}s, cached in memory and on disk for every pass.
+ * row key, cut into walk batches and spread over the walk partitions, packed into
+ * {@link SampleBlock}s and cached in memory and on disk for every pass.
  *
- * <p>The partition of a row depends only on its key, so a lost partition is recomputed with
- * the same rows. Which partition a row lands in does not change phi beyond float rounding,
- * because each sample's permutations are keyed by (seed, pass, row key).
+ * <p>Batches are canonical: the rows are sorted by row key and batch b holds rows
+ * {@code [b * B, (b + 1) * B)} of that order, B being the batch size. Batch b goes to
+ * partition {@code b mod partitions} and is walked whole by one task. The models compute in
+ * float, and a sample's float rounding can depend on which samples share its batch, so fixing
+ * the batches makes phi independent of the partition count and the executors up to the order
+ * of the (compensated) double sums. A single-JVM estimator that walks the same rows in row-key
+ * order with the same batch size makes the same batches.
+ *
+ * <p>Cost: one sort of the estimation data by row key and one count per partition (for the
+ * row index), once per run; a recomputed partition gets the same batches.
  */
 final class EstimationSamples {
 
@@ -25,12 +32,13 @@ final class EstimationSamples {
   /**
    * Returns the walk partitions, cached but not computed yet.
    *
-   * @param rows (label, ids, row_key) rows of the prepared splits
+   * @param rows (label, ids, row_key) rows of the prepared splits; row keys must be unique
    * @param partitions walk partitions, or 0 for the larger of Spark's default parallelism and
    *     the input's partition count
+   * @param batchSize samples per walk batch
    */
   static JavaRDD<SampleBlock> build(Dataset<Row> rows, TableLayout layout, RowSampler sampler,
-      int partitions) {
+      int partitions, int batchSize) {
     JavaRDD<Row> input = rows.javaRDD();
     int count = partitions > 0 ? partitions
         : Math.max(input.context().defaultParallelism(), input.getNumPartitions());
@@ -38,13 +46,21 @@ final class EstimationSamples {
     int dimension = layout.dimension();
     return input
         .filter(row -> sampler.keeps(row.getLong(2)))
-        .mapToPair(EstimationSamples::toEncodedRow)
-        .partitionBy(new RowKeyPartitioner(count))
-        .mapPartitions(part -> SampleBlock.pack(part, TableLayout.of(fieldSizes, dimension)))
+        .mapToPair(row -> {
+          EncodedRow encoded = toEncodedRow(row);
+          return new Tuple2<>(encoded.key(), encoded);
+        })
+        .sortByKey(true, count)
+        .values()
+        .zipWithIndex()
+        .mapToPair(indexed -> new Tuple2<>(indexed._2() / batchSize, indexed._1()))
+        .partitionBy(new BatchPartitioner(count))
+        .mapPartitions(part ->
+            SampleBlock.pack(part, TableLayout.of(fieldSizes, dimension), batchSize))
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  private static Tuple2<Long, EncodedRow> toEncodedRow(Row row) {
+  private static EncodedRow toEncodedRow(Row row) {
     long key = row.getLong(2);
     if (row.isNullAt(0) || row.isNullAt(1)) {
       throw new IllegalArgumentException("Prepared row with row_key " + key
@@ -60,6 +76,6 @@ final class EstimationSamples {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = ((Number) values.get(i)).intValue();
     }
-    return new Tuple2<>(key, new EncodedRow(label, ids));
+    return new EncodedRow(key, label, ids);
   }
 }

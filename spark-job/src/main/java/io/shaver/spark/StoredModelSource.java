@@ -1,6 +1,7 @@
 package io.shaver.spark;
 
 import io.shaver.model.CtrModel;
+import io.shaver.model.ModelStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +27,10 @@ public final class StoredModelSource implements ModelSource {
   private static final long serialVersionUID = 1L;
 
   /** Weights file of a stored model. */
-  public static final String WEIGHTS_FILE = "model.safetensors";
+  public static final String WEIGHTS_FILE = ModelStore.WEIGHTS_FILE;
 
   /** Architecture file of a stored model. */
-  public static final String CONFIG_FILE = "model.json";
+  public static final String CONFIG_FILE = ModelStore.CONFIG_FILE;
 
   private final String location;
   private final LinkedHashMap<String, byte[]> files;
@@ -88,11 +89,8 @@ public final class StoredModelSource implements ModelSource {
   }
 
   /** Loads a model from a local directory holding the stored files. */
-  private CtrModel load(java.nio.file.Path directory) throws IOException {
-    // TODO: return ModelStore.load(directory).model() once the models package (DeepFM,
-    // DCN-Mix, DCNv2 with safetensors I/O) is merged; this is the only missing call.
-    throw new UnsupportedOperationException("Cannot load " + location + ": this build has no"
-        + " model loader (ModelStore) yet");
+  private static CtrModel load(java.nio.file.Path directory) throws IOException {
+    return ModelStore.load(directory).model();
   }
 
   private static void deleteQuietly(java.nio.file.Path directory) {

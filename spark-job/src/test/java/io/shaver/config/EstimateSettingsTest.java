@@ -91,6 +91,7 @@ class EstimateSettingsTest {
         {"estimate: {partitions: 0}\n", "estimate.partitions"},
         {"estimate: {block_size: 0}\n", "estimate.block_size"},
         {"estimate: {batch_size: 0}\n", "estimate.batch_size"},
+        {"estimate: {batch_size: 65537}\n", "estimate.batch_size"},
         {"estimate: {min_passes: 5, max_passes: 2}\n", "estimate.min_passes"},
         {"estimate: {gpu: {task_amount: 0.3}}\n", "estimate.gpu.task_amount"},
         {"estimate: {gpu: {task_amount: 2}}\n", "estimate.gpu.task_amount"},

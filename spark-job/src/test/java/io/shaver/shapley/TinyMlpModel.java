@@ -3,6 +3,8 @@ package io.shaver.shapley;
 import io.shaver.model.CtrModel;
 import io.shaver.model.IncrementalForward;
 import io.shaver.model.ModelConfig;
+import io.shaver.model.ModelKind;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -59,7 +61,14 @@ public final class TinyMlpModel implements CtrModel {
 
   @Override
   public ModelConfig config() {
-    return new ModelConfig();
+    // The closest stored architecture: a DeepFM-shaped head with one hidden layer.
+    ModelConfig.Builder builder = ModelConfig.builder().kind(ModelKind.DEEPFM)
+        .embeddingDim(layout.dimension()).hiddenSizes(List.of(hiddenBias.length))
+        .batchNorm(false);
+    for (int f = 0; f < layout.fields(); f++) {
+      builder.addField("field_" + f, layout.fieldSize(f));
+    }
+    return builder.build();
   }
 
   @Override

@@ -3,17 +3,17 @@ package io.shaver.spark;
 import org.apache.spark.Partitioner;
 
 /**
- * Sends a row to partition {@code mix(row key) mod partitions}. The assignment depends only on
- * the key, so a recomputed partition holds the same rows, and the mix spreads structured keys
- * (file index times 2^40 plus an offset) evenly.
+ * Sends walk batch b to partition {@code b mod partitions}: consecutive batches go to
+ * different partitions, so partitions get equal numbers of batches, and a recomputed partition
+ * gets the same batches.
  */
-final class RowKeyPartitioner extends Partitioner {
+final class BatchPartitioner extends Partitioner {
 
   private static final long serialVersionUID = 1L;
 
   private final int partitions;
 
-  RowKeyPartitioner(int partitions) {
+  BatchPartitioner(int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
@@ -27,13 +27,12 @@ final class RowKeyPartitioner extends Partitioner {
 
   @Override
   public int getPartition(Object key) {
-    long hash = RowSampler.mix((Long) key);
-    return (int) Long.remainderUnsigned(hash, partitions);
+    return (int) Long.remainderUnsigned((Long) key, partitions);
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof RowKeyPartitioner partitioner && partitioner.partitions == partitions;
+    return other instanceof BatchPartitioner partitioner && partitioner.partitions == partitions;
   }
 
   @Override
