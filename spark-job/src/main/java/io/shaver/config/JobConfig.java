@@ -29,9 +29,11 @@ public final class JobConfig {
   private final TrainSettings train;
   private final CompressSettings compress;
   private final EvaluateSettings evaluate;
+  private final EstimateSettings estimate;
 
   JobConfig(String output, long seed, DataSettings data, ModelSettings model,
-      TrainSettings train, CompressSettings compress, EvaluateSettings evaluate) {
+      TrainSettings train, EstimateSettings estimate, CompressSettings compress,
+      EvaluateSettings evaluate) {
     this.output = Objects.requireNonNull(output, "output");
     this.seed = seed;
     this.data = Objects.requireNonNull(data, "data");
@@ -39,6 +41,7 @@ public final class JobConfig {
     this.train = Objects.requireNonNull(train, "train");
     this.compress = Objects.requireNonNull(compress, "compress");
     this.evaluate = Objects.requireNonNull(evaluate, "evaluate");
+    this.estimate = Objects.requireNonNull(estimate, "estimate");
   }
 
   /** Binds a whole document; raises {@link ConfigException} on the first invalid key. */
@@ -54,10 +57,12 @@ public final class JobConfig {
     DataSettings data = DataSettings.fromConfig(root.section("data"));
     ModelSettings model = ModelSettings.fromConfig(root.section("model"));
     TrainSettings train = TrainConfig.fromConfig(root.section("train"), seed);
+    EstimateSettings estimate = EstimateSettings.fromConfig(root.section("estimate"));
     CompressSettings compress = CompressSettings.fromConfig(root.section("compress"));
     EvaluateSettings evaluate = EvaluateSettings.fromConfig(root.section("evaluate"), seed);
     root.rejectUnknownKeys();
-    return new JobConfig(output, seed, data, model, train, compress, evaluate);
+    return new JobConfig(output, seed, data, model, train, estimate, compress,
+        evaluate);
   }
 
   /** Run output directory: a local path or a Hadoop URI such as {@code hdfs://nn/runs/x}. */
@@ -81,6 +86,10 @@ public final class JobConfig {
     return train;
   }
 
+  public EstimateSettings estimate() {
+    return estimate;
+  }
+
   public CompressSettings compress() {
     return compress;
   }
@@ -97,6 +106,7 @@ public final class JobConfig {
     document.put("data", data.describe());
     document.put("model", model.describe());
     document.put("train", TrainConfig.describe(train));
+    document.put("estimate", estimate.describe());
     document.put("compress", compress.describe());
     document.put("evaluate", evaluate.describe());
     return document;
