@@ -38,7 +38,7 @@ final class RunCommand extends StageCommand {
     long start = System.nanoTime();
     List<Pipeline.StageOutcome> outcomes;
     try {
-      outcomes = new Pipeline(StageCatalog.all()).run(context, force, hadoopConf());
+      outcomes = new Pipeline(StageCatalog.all(config)).run(context, force, hadoopConf());
     } catch (StageException e) {
       throw new StageFailedException(e.stage(), e.getCause());
     }

@@ -32,6 +32,11 @@ public final class EstimateSettings {
   public static final int MAX_BATCH_SIZE = 1 << 16;
 
   public static final boolean DEFAULT_ANTITHETIC = EstimatorSettings.DEFAULT_ANTITHETIC;
+  /**
+   * Whether the estimate stage also estimates phi with zero placeholders into
+   * {@code shapley-zero/}, for the evaluate stage's shaver-zero baseline. Doubles the cost.
+   */
+  public static final boolean DEFAULT_ZERO_BASELINE = true;
 
   public static final EstimationData DEFAULT_DATA = EstimationData.TRAIN_VAL;
 
@@ -55,6 +60,7 @@ public final class EstimateSettings {
   private final int maxPasses;
   private final int batchSize;
   private final boolean antithetic;
+  private final boolean zeroBaseline;
   private final EstimationData data;
   private final double sampleFraction;
   private final int partitions;
@@ -68,6 +74,7 @@ public final class EstimateSettings {
     this.maxPasses = builder.maxPasses;
     this.batchSize = builder.batchSize;
     this.antithetic = builder.antithetic;
+    this.zeroBaseline = builder.zeroBaseline;
     this.data = builder.data;
     this.sampleFraction = builder.sampleFraction;
     this.partitions = builder.partitions;
@@ -86,7 +93,7 @@ public final class EstimateSettings {
 
   public Builder toBuilder() {
     return builder().placeholder(placeholder).threshold(threshold).minPasses(minPasses)
-        .maxPasses(maxPasses).batchSize(batchSize).antithetic(antithetic).data(data)
+        .maxPasses(maxPasses).batchSize(batchSize).antithetic(antithetic).zeroBaseline(zeroBaseline).data(data)
         .sampleFraction(sampleFraction).partitions(partitions).blockSize(blockSize).gpu(gpu);
   }
 
@@ -103,6 +110,7 @@ public final class EstimateSettings {
     estimate.apply("batch_size", estimate.integer("batch_size"),
         value -> builder.batchSize(DataSettings.toInt(value)));
     estimate.apply("antithetic", estimate.bool("antithetic"), builder::antithetic);
+    estimate.apply("zero_baseline", estimate.bool("zero_baseline"), builder::zeroBaseline);
     estimate.apply("data", estimate.string("data"),
         value -> builder.data(EstimationData.parse(value)));
     estimate.apply("sample_fraction", estimate.number("sample_fraction"),
@@ -182,6 +190,11 @@ public final class EstimateSettings {
     return antithetic;
   }
 
+  /** Returns whether phi is also estimated with zero placeholders, into shapley-zero/. */
+  public boolean zeroBaseline() {
+    return zeroBaseline;
+  }
+
   public EstimationData data() {
     return data;
   }
@@ -220,6 +233,7 @@ public final class EstimateSettings {
     map.put("max_passes", maxPasses);
     map.put("batch_size", batchSize);
     map.put("antithetic", antithetic);
+    map.put("zero_baseline", zeroBaseline);
     map.put("data", data.configName());
     map.put("sample_fraction", sampleFraction);
     map.put("partitions", partitions == 0 ? AUTOMATIC : partitions);
@@ -241,6 +255,7 @@ public final class EstimateSettings {
     private int maxPasses = DEFAULT_MAX_PASSES;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private boolean antithetic = DEFAULT_ANTITHETIC;
+    private boolean zeroBaseline = DEFAULT_ZERO_BASELINE;
     private EstimationData data = DEFAULT_DATA;
     private double sampleFraction = DEFAULT_SAMPLE_FRACTION;
     private int partitions = DEFAULT_PARTITIONS;
@@ -294,6 +309,11 @@ public final class EstimateSettings {
 
     public Builder antithetic(boolean value) {
       this.antithetic = value;
+      return this;
+    }
+
+    public Builder zeroBaseline(boolean value) {
+      this.zeroBaseline = value;
       return this;
     }
 

@@ -44,7 +44,7 @@ public final class EvaluateStage implements Stage {
 
   @Override
   public List<String> upstream() {
-    return List.of("prepare", "train", "estimate");
+    return List.of("prepare", "train", "estimate", "estimate-zero");
   }
 
   @Override

@@ -54,8 +54,13 @@ final class Checkpoints {
   private final Configuration hadoopConf;
 
   Checkpoints(SparkSession spark, Path run) {
+    this(spark, run, DIRECTORY);
+  }
+
+  /** Creates checkpoints under {@code run/name}, e.g. checkpoints-zero for the zero baseline. */
+  Checkpoints(SparkSession spark, Path run, String name) {
     this.spark = spark;
-    this.directory = new Path(run, DIRECTORY);
+    this.directory = new Path(run, name);
     this.hadoopConf = spark.sparkContext().hadoopConfiguration();
   }
 

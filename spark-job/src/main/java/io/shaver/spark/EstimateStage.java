@@ -8,6 +8,7 @@ import io.shaver.output.Provenance;
 import io.shaver.shapley.Codebook;
 import io.shaver.shapley.EstimatorSettings;
 import io.shaver.shapley.Placeholder;
+import io.shaver.shapley.PlaceholderKind;
 import io.shaver.shapley.TableLayout;
 import java.time.Duration;
 import java.util.Arrays;
@@ -63,6 +64,8 @@ public final class EstimateStage {
   private final ModelSource modelSource;
   private final boolean resume;
   private final Duration progressInterval;
+  private boolean restartIncompatible;
+  private boolean zeroBaseline;
 
   /**
    * Creates the stage.
@@ -83,6 +86,26 @@ public final class EstimateStage {
   public EstimateStage(SparkSession spark, JobConfig config, ModelSource modelSource,
       boolean resume) {
     this(spark, config, modelSource, resume, PassProgress.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * Makes a resumed run start over, with a warning, when the latest checkpoint was written with
+   * other settings, instead of failing. {@code run} uses this: it resumes what it can and
+   * recomputes what a changed setting made stale.
+   */
+  public EstimateStage restartingIncompatibleCheckpoints() {
+    this.restartIncompatible = true;
+    return this;
+  }
+
+  /**
+   * Makes this run the zero-placeholder baseline: phi estimated with zero placeholders,
+   * whatever {@code estimate.placeholder} says, written to {@code shapley-zero/} with its own
+   * checkpoints under {@code checkpoints-zero/}; no codebook is written.
+   */
+  public EstimateStage zeroBaseline() {
+    this.zeroBaseline = true;
+    return this;
   }
 
   /** Returns the model directory of a run, {@code model/}. */
@@ -109,7 +132,8 @@ public final class EstimateStage {
     CtrModel model = modelSource.open();
     TableLayout layout = prepared.layout(dimensionOf(model, prepared));
     Codebook codebook = Codebook.compute(layout, model.embeddingTable(), prepared.counts());
-    Placeholder placeholder = Placeholder.of(settings.placeholder(), layout, codebook);
+    PlaceholderKind placeholderKind = zeroBaseline ? PlaceholderKind.ZERO : settings.placeholder();
+    Placeholder placeholder = Placeholder.of(placeholderKind, layout, codebook);
     Optional<ResourceProfile> profile =
         GpuScheduling.walkProfile(spark.sparkContext(), settings.gpu());
     LOG.info("Estimating Shapley values of {} parameters ({} rows x {} dimensions, {} fields)"
@@ -117,8 +141,11 @@ public final class EstimateStage {
         layout.dimension(), layout.fields(), modelSource.describe(), placeholder.kind(), seed,
         settings);
 
-    String compatibility = compatibility(settings, seed, layout);
-    Checkpoints checkpoints = new Checkpoints(spark, run);
+    String compatibility = compatibility(settings, seed, layout)
+        + ", placeholder_used=" + placeholderKind;
+    Checkpoints checkpoints = zeroBaseline
+        ? new Checkpoints(spark, run, "checkpoints-zero")
+        : new Checkpoints(spark, run);
     PassState state = startState(checkpoints, compatibility, layout, settings);
     Provenance provenance = Provenance.of("estimate", config.effectiveYaml(), seed)
         .with("settings", settings)
@@ -160,6 +187,12 @@ public final class EstimateStage {
       return PassState.initial();
     }
     CheckpointInfo info = latest.get();
+    if (!info.compatibility().equals(compatibility) && restartIncompatible) {
+      LOG.warn("Checkpoint {} was written with other settings ({}); starting over from pass 1",
+          checkpoints.path(info.pass()), info.compatibility());
+      checkpoints.reset();
+      return PassState.initial();
+    }
     if (!info.compatibility().equals(compatibility)) {
       throw new IllegalStateException("Checkpoint " + checkpoints.path(info.pass())
           + " was written with other settings and cannot be resumed: it has {"
@@ -191,12 +224,17 @@ public final class EstimateStage {
         .with("parameters", layout.parameters())
         .with("dimension", layout.dimension());
     Path run = new Path(config.output());
-    spark.sparkContext().setJobDescription("estimate: write codebook");
-    Path codebookPath = ShapleyOutputs.writeCodebook(spark, run, codebook,
-        prepared.fieldNames(), results);
+    Path codebookPath = new Path(run, ShapleyOutputs.CODEBOOK);
+    if (!zeroBaseline) {
+      spark.sparkContext().setJobDescription("estimate: write codebook");
+      codebookPath = ShapleyOutputs.writeCodebook(spark, run, codebook,
+          prepared.fieldNames(), results);
+    }
     spark.sparkContext().setJobDescription("estimate: write shapley");
-    Path shapley = ShapleyOutputs.writeShapley(spark, run, checkpoints.path(state.passes()),
-        state.samples(), layout, prepared.fieldNames(), prepared.tokens(), results);
+    Path shapley = ShapleyOutputs.writeShapleyTo(spark,
+        new Path(run, zeroBaseline ? "shapley-zero" : ShapleyOutputs.SHAPLEY),
+        checkpoints.path(state.passes()), state.samples(), layout, prepared.fieldNames(),
+        prepared.tokens(), results);
     LOG.info("Estimation {} after {} passes in {}: {} samples, {} evaluations, convergence"
         + " ratio {}", converged ? "converged" : "stopped at the pass limit", state.passes(),
         Durations.format((System.nanoTime() - started) / 1e9), state.samples(),

@@ -89,6 +89,13 @@ final class ShapleyOutputs {
    */
   static Path writeShapley(SparkSession spark, Path run, Path checkpoint, long samples,
       TableLayout layout, List<String> fieldNames, Dataset<Row> tokens, Provenance provenance) {
+    return writeShapleyTo(spark, new Path(run, SHAPLEY), checkpoint, samples, layout,
+        fieldNames, tokens, provenance);
+  }
+
+  /** Writes the Shapley table to {@code target} from the totals of {@code checkpoint}. */
+  static Path writeShapleyTo(SparkSession spark, Path target, Path checkpoint, long samples,
+      TableLayout layout, List<String> fieldNames, Dataset<Row> tokens, Provenance provenance) {
     long parameters = layout.parameters();
     Dataset<Row> statistics = spark.read().schema(Checkpoints.SCHEMA).parquet(checkpoint.toString());
     Dataset<Row> all = spark.range(0, parameters).toDF("parameter");
@@ -106,7 +113,6 @@ final class ShapleyOutputs {
             perParameter.col("dimension"), perParameter.col("phi"), perParameter.col("stderr"),
             perParameter.col("occurrences"))
         .orderBy(functions.col("global_id"), functions.col("dimension"));
-    Path target = new Path(run, SHAPLEY);
     long written = ParquetTables.write(spark.createDataFrame(rows.javaRDD(), SHAPLEY_SCHEMA),
         target, provenance);
     if (written != parameters) {
