@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * inputs up once in setup. {@code full} runs {@link CtrModel#logits};
  * {@code step} runs one Shapley walk step ({@link IncrementalForward#replace} of one
  * coordinate per sample, then {@link IncrementalForward#logits}); {@code gemm} runs only the
- * GEMMs of one full forward with the same shapes.
+ * GEMMs of one full forward with the same shapes; {@code interleaved} runs both in turn and
+ * reports their times as the counters {@code fullNanos} and {@code gemmNanos}.
  *
  * <p>Run: {@code java -cp <classpath> org.openjdk.jmh.Main ModelForwardBench -f 1 -wi 2 -i 3}.
  */
@@ -117,6 +119,37 @@ public class ModelForwardBench {
   @OperationsPerInvocation(BATCH)
   public double gemm() {
     return gemm.run();
+  }
+
+  /** Nanoseconds spent in the full forward and in its GEMMs alone, in the same iterations. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Split {
+    public long fullNanos;
+    public long gemmNanos;
+
+    @Setup(Level.Iteration)
+    public void clear() {
+      fullNanos = 0;
+      gemmNanos = 0;
+    }
+  }
+
+  /**
+   * Runs a full forward and then its GEMMs alone, accumulating both times, so that the GEMM
+   * share {@code gemmNanos / fullNanos} compares runs under the same machine load.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public double interleaved(Split split) {
+    long start = System.nanoTime();
+    model.logits(ids, x0, BATCH, logits);
+    long middle = System.nanoTime();
+    double result = gemm.run();
+    long end = System.nanoTime();
+    split.fullNanos += middle - start;
+    split.gemmNanos += end - middle;
+    return result + logits[0];
   }
 
   /**
