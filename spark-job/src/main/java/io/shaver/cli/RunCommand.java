@@ -46,6 +46,11 @@ final class RunCommand extends StageCommand {
     LOG.info("Run finished in {} s: {} stage(s) ran, {} skipped; outputs in {}",
         String.format("%.1f", (System.nanoTime() - start) / 1e9), ran, outcomes.size() - ran,
         config.output());
+    try {
+      SummaryTable.print(context.layout(), hadoopConf(), System.out);
+    } catch (java.io.IOException e) {
+      LOG.warn("Cannot print the summary table: {}", e.toString());
+    }
   }
 
   private SparkSession spark() {
