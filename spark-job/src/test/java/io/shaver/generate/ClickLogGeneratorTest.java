@@ -184,6 +184,8 @@ class ClickLogGeneratorTest {
   @Test
   void commandWritesGzipFiles() throws Exception {
     Path out = directory.resolve("cli");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
 
     int code = ShaverCli.execute("generate", "--rows", "2000", "--out", out.toString(),
         "--seed", "3", "--gzip", "--files", "2");

@@ -264,6 +264,31 @@ class PrepareCriteoTest {
     assertEquals(3, onePartition.get("train").size(), "about 8,000 train rows in files of 3,000");
   }
 
+  @Test
+  void trainOnlyVocabularyCountsTrainRows() throws Exception {
+    Path run = directory.resolve("train-only");
+
+    PrepareStage.run(SharedSpark.get(), config(run, criteo, "  vocabulary_splits: train\n"));
+
+    PreparedOutput prepared = new PreparedOutput(run.toString());
+    Map<Long, RawCounts.Line> raw = RawCounts.byOffset(lines);
+    List<RawCounts.Line> trainLines = new java.util.ArrayList<>();
+    for (Row row : prepared.split("train")) {
+      trainLines.add(raw.get(row.getLong(2)));
+    }
+    List<Integer> kept = RawCounts.keptSizes(
+        RawCounts.countTokens(trainLines, RawCounts::criteoTokens, FIELDS), MIN_COUNT);
+    List<Row> fields = prepared.fields();
+    int smaller = 0;
+    for (int f = 0; f < FIELDS; f++) {
+      assertEquals(kept.get(f) + 1, fields.get(f).getInt(3), "size of field " + f);
+      if (fields.get(f).getInt(3) < output.fields().get(f).getInt(3)) {
+        smaller++;
+      }
+    }
+    assertTrue(smaller > 0, "counting train only keeps fewer tokens in some field");
+  }
+
   private static Map<String, List<byte[]>> splitBytes(PreparedOutput prepared)
       throws Exception {
     Map<String, List<byte[]>> bytes = new HashMap<>();

@@ -327,4 +327,64 @@ class PrepareSourcesTest {
     assertTrue(message.contains("local id 9"), message);
     assertTrue(!Files.exists(run.resolve("prepared")), "no prepared/ after a failure");
   }
+
+  @Test
+  void partitionsKeyKeepsContent() throws Exception {
+    Path kdd = TestData.kdd2012Training();
+    Path plain = directory.resolve("kdd-plain");
+    Path spread = directory.resolve("kdd-spread");
+
+    run(config(plain, "  format: kdd2012\n  path: " + kdd + "\n  min_count: 1\n"));
+    run(config(spread, "  format: kdd2012\n  path: " + kdd + "\n  min_count: 1\n"
+        + "  partitions: 3\n"));
+
+    PreparedOutput expected = new PreparedOutput(plain.toString());
+    PreparedOutput actual = new PreparedOutput(spread.toString());
+    assertEquals(expected.vocabulary(), actual.vocabulary());
+    for (String split : List.of("train", "val", "test")) {
+      assertEquals(expected.split(split), actual.split(split), split);
+    }
+  }
+
+  @Test
+  void commandPreparesFileUris() throws Exception {
+    Path kdd = TestData.kdd2012Training();
+    Path file = directory.resolve("job.yaml");
+    Files.writeString(file, "output: unused\ndata:\n  format: kdd2012\n  path: "
+        + kdd.toUri() + "\n");
+    Path run = directory.resolve("cli");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
+
+    int code = io.shaver.cli.ShaverCli.execute("prepare", "--config", file.toString(),
+        "--output", run.toUri().toString());
+
+    assertEquals(io.shaver.cli.ShaverCli.EXIT_OK, code);
+    assertTrue(Files.exists(run.resolve("prepared/_SUCCESS")));
+    assertEquals(11, new PreparedOutput(run.toString()).report().get("rows_read").asLong());
+  }
+
+  @Test
+  void commandFailureExitsOneNamingPath() throws Exception {
+    Path missing = directory.resolve("absent.txt");
+    Path file = directory.resolve("job.yaml");
+    Files.writeString(file, "output: " + directory.resolve("run") + "\ndata:\n"
+        + "  format: kdd2012\n  path: " + missing + "\n");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
+    java.io.PrintStream originalErr = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      code = io.shaver.cli.ShaverCli.execute("prepare", "--config", file.toString());
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    assertEquals(io.shaver.cli.ShaverCli.EXIT_FAILED, code);
+    String output = err.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("stage 'prepare' failed: Input path not found: " + missing),
+        output);
+  }
 }
