@@ -240,7 +240,7 @@ public final class DataSettings {
     return delimiter;
   }
 
-  /** Whether the first line of each delimited input file names the columns. */
+  /** Returns whether the first line of each delimited input file names the columns. */
   public boolean header() {
     return header;
   }
@@ -294,6 +294,7 @@ public final class DataSettings {
     map.put("error_budget", errorBudget);
     map.put("partitions", partitions);
     map.put("rows_per_file", rowsPerFile);
+
     if (LABELLED.contains(format)) {
       map.put("label", label);
     }
@@ -308,6 +309,7 @@ public final class DataSettings {
       map.put("id_kind", idKind.configName());
       map.put("vocabulary", vocabulary);
     }
+
     if (format == SourceFormat.CSV
         || (format == SourceFormat.ENCODED && fileType == FileType.CSV)) {
       map.put("delimiter", String.valueOf(delimiter));

@@ -2,7 +2,7 @@ package io.shaver.config;
 
 import java.util.Locale;
 
-/** How the feature columns of a pre-encoded source number their ids. */
+/** Numbering of the ids in the feature columns of a pre-encoded source. */
 public enum IdKind {
   /** Ids count from 0 within each field; the global id is the field offset plus the id. */
   LOCAL,

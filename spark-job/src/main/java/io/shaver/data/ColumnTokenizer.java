@@ -13,7 +13,7 @@ final class ColumnTokenizer implements ColumnDecoder {
 
   private static final long serialVersionUID = 1L;
 
-  /** How the label column becomes 0 or 1. */
+  /** Rule that turns the label column into 0 or 1. */
   enum LabelRule {
     /** The value must be 0 or 1 (also written 0.0 or 1.0). */
     BINARY,

@@ -41,7 +41,7 @@ public enum DataSplit {
     return (h >>> 11) * 0x1.0p-53;
   }
 
-  /** The SplitMix64 finalizer: a bijection on 64-bit values with good avalanche. */
+  /** Mixes the bits of {@code z} with the SplitMix64 finalizer, a bijection on 64-bit values. */
   public static long mix64(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

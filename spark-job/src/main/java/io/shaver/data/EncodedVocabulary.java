@@ -20,8 +20,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code .csv.gz}) or else Parquet (a file or directory), with columns {@code field} (field
  * name), {@code local_id} and {@code token}; {@code prepared/vocabulary} of an earlier run
  * qualifies. Without the file, or for ids it does not list, the token is null. As in raw
- * sources, the last local id of each field is flagged as the OOV slot; whether the source used
- * it that way is up to the source.
+ * sources, the last local id of each field is flagged as the OOV slot, although the source may
+ * have used it as an ordinary id.
  *
  * <p>NOTE: the counts are held on the driver as one long per id (8 bytes times the sum of the
  * field sizes).

@@ -2,7 +2,7 @@ package io.shaver.data;
 
 import java.util.Locale;
 
-/** How a field's raw values become tokens. */
+/** Kind of a feature field, which decides how its raw values become tokens. */
 public enum FieldKind {
   /** The raw value is the token; an empty value is the token "NULL". */
   CATEGORICAL,

@@ -4,7 +4,7 @@ package io.shaver.data;
  * Input data that the prepare stage cannot use: a missing or empty input, a truncated file,
  * too many malformed rows, an encoded id out of range.
  *
- * <p>The message names the file (and line or row where one is at fault) and says what to fix.
+ * <p>The message names the file (and the line or row at fault) and tells what to fix.
  * Serializable, so that a Spark task can raise it and the driver can find it among the causes
  * of the job failure ({@link #findIn(Throwable)}).
  */

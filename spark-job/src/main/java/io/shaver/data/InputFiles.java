@@ -87,7 +87,7 @@ public final class InputFiles {
     return name.startsWith("_") || name.startsWith(".");
   }
 
-  /** Whether the file or any directory between {@code root} and it is hidden. */
+  /** Returns whether the file or any directory between {@code root} and it is hidden. */
   private static boolean hasHiddenPart(Path file, String root) {
     String relative = file.toUri().getPath().substring(root.length());
     for (String part : relative.split("/")) {

@@ -122,22 +122,22 @@ public final class InputQuality {
     return total;
   }
 
-  /** Valid rows. */
+  /** Returns the number of valid rows. */
   public long valid() {
     return valid;
   }
 
-  /** Rejected rows (malformed and skipped within the budget). */
+  /** Returns the number of rejected rows (malformed and skipped within the budget). */
   public long rejected() {
     return total(RowStatus.Kind.REJECTED);
   }
 
-  /** Data rows read: valid plus rejected (empty lines and headers excluded). */
+  /** Returns the data rows read: valid plus rejected (empty lines and headers excluded). */
   public long rowsRead() {
     return valid + rejected() + total(RowStatus.Kind.FATAL);
   }
 
-  /** All lines (or Parquet rows) read, empty lines and headers included. */
+  /** Returns all lines (or Parquet rows) read, empty lines and headers included. */
   public long linesRead() {
     return rowsRead() + total(RowStatus.Kind.SKIPPED);
   }
@@ -146,7 +146,7 @@ public final class InputQuality {
     return counts.get(status);
   }
 
-  /** Rejected rows per reason code, every rejection reason listed. */
+  /** Returns the rejected rows per reason code, every rejection reason listed. */
   public Map<String, Long> rejectedByReason() {
     Map<String, Long> byReason = new java.util.LinkedHashMap<>();
     for (RowStatus status : RowStatus.values()) {

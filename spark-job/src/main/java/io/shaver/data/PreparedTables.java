@@ -84,7 +84,7 @@ public final class PreparedTables {
     return ParquetTables.writeLocal(rows, FIELDS_SCHEMA, target, provenance, hadoopConf);
   }
 
-  /** Writes one row per global id from the driver, generating rows as the writer asks. */
+  /** Writes one row per global id from the driver, generating each row when it is written. */
   public static long writeVocabulary(VocabularyTable vocabulary, Path target, Provenance provenance,
       Configuration hadoopConf) {
     int[] offsets = new int[vocabulary.fieldCount()];
@@ -116,7 +116,7 @@ public final class PreparedTables {
    *
    * <p>The row keys at ranks rowsPerFile, 2 * rowsPerFile, ... are found first by sorting the
    * keys alone (skipped for a single file). Then the rows move once, to the file whose key
-   * range holds them, and are sorted within it.
+   * range contains them, and are sorted within it.
    *
    * @param expectedRows the split's row count, known from the tally
    * @return the rows written
@@ -158,8 +158,8 @@ public final class PreparedTables {
   }
 
   /**
-   * Sends a row key to the file whose key range holds it: file i holds keys from boundary i - 1
-   * (inclusive) up to boundary i (exclusive).
+   * Sends a row key to the file whose key range contains it. File i gets the keys from boundary
+   * i - 1 (inclusive) up to boundary i (exclusive).
    */
   static final class KeyRangePartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;

@@ -17,7 +17,7 @@ import scala.Tuple2;
  * Turns row keys into human-readable places, "FILE line N" for text input and "FILE row N" for
  * Parquet. Used only for the few rows that error messages show.
  *
- * <p>A text row key holds the line's byte offset, not its line number, so the line number is
+ * <p>A text row key contains the line's byte offset, not its line number, so the line number is
  * found by counting the lines before that offset in a small Spark job over the affected files.
  * Each task stops at the last wanted offset of its split.
  */

@@ -3,7 +3,7 @@ package io.shaver.data;
 import java.util.Locale;
 
 /**
- * Why an input line did not become an encoded row.
+ * Reason why an input line did not become an encoded row.
  *
  * <p>Empty lines and headers are skipped and counted. Rejections count against the error
  * budget. Fatal problems stop the stage at once, whatever the budget.
@@ -20,7 +20,7 @@ public enum RowStatus {
   /** A file whose header line differs from the first file's: the columns would be misread. */
   HEADER_MISMATCH(Kind.FATAL);
 
-  /** How a status counts. */
+  /** Effect of a status on the stage: skipped, rejected within the budget, or fatal. */
   public enum Kind {
     SKIPPED,
     REJECTED,

@@ -18,6 +18,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
@@ -32,9 +33,11 @@ import scala.Tuple2;
  * (the row key's position) and decompresses by file extension (gzip, bzip2, ...).
  *
  * <p>Plain files are split into one partition per Hadoop input split (by block size, or by
- * {@code mapreduce.input.fileinputformat.split.maxsize} in the Hadoop configuration); a gzip file
- * is one partition. A read error, such as a truncated gzip file, fails the task with an
- * {@link InputDataException} that names the file.
+ * {@code mapreduce.input.fileinputformat.split.maxsize} in the Hadoop configuration). A
+ * compressed file is always one partition, bzip2 included although Hadoop could split it,
+ * because offsets within a split of a bzip2 file depend on where the split starts. A read
+ * error, such as a truncated gzip file, fails the task with an {@link InputDataException} that
+ * names the file.
  */
 final class TextInput {
 
@@ -67,7 +70,7 @@ final class TextInput {
       Job job = Job.getInstance(new Configuration(context.hadoopConfiguration()));
       FileInputFormat.setInputPaths(job, paths.toArray(new Path[0]));
       return (JavaNewHadoopRDD<LongWritable, Text>) context.newAPIHadoopRDD(
-          job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
+          job.getConfiguration(), WholeCompressedFiles.class, LongWritable.class, Text.class);
     } catch (IOException e) {
       throw new InputDataException("Cannot open input files: " + e.getMessage(), e);
     }
@@ -93,6 +96,16 @@ final class TextInput {
     } catch (IOException e) {
       throw new InputDataException("Failed to read the header of " + file + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Text input that never splits a compressed file, so line offsets are uncompressed offsets. */
+  public static final class WholeCompressedFiles extends TextInputFormat {
+    @Override
+    protected boolean isSplitable(JobContext context, Path file) {
+      CompressionCodec codec = new CompressionCodecFactory(context.getConfiguration())
+          .getCodec(file);
+      return codec == null && super.isSplitable(context, file);
     }
   }
 

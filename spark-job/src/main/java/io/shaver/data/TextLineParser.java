@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
  * <p>A trailing carriage return and, on a file's first line, a UTF-8 byte order mark are
  * stripped. An empty line is skipped and counted. Columns are split on the delimiter keeping
  * trailing empty columns, with no quoting. The first line of a file is a header when
- * {@link HeaderMode} says so: {@code REQUIRED} expects the header text of the first input file
+ * {@link HeaderMode} requires it: {@code REQUIRED} expects the header text of the first input file
  * on every file and stops the stage on a different one, {@code DETECT} treats the first line
  * as a header only when it equals the expected text (Avazu files with and without a header).
  */

@@ -44,8 +44,8 @@ public final class TokenIndex implements Serializable {
     }
     fieldStart[fields] = entries;
     if (totalBytes > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("The vocabulary holds " + totalBytes
-          + " bytes of tokens, more than one index can hold (2 GiB)");
+      throw new IllegalArgumentException("The vocabulary has " + totalBytes
+          + " bytes of tokens, more than the index limit of 2 GiB; raise data.min_count");
     }
     bytes = new byte[(int) totalBytes];
     entryStart = new int[entries + 1];

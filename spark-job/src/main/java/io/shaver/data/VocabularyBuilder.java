@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>A token is kept when it occurs at least {@code minCount} times in the vocabulary splits
  * (all splits, or train only). Train and val occurrences are counted for every token, so the
  * OOV slot's count is the train and val occurrences of every token that was not kept. A field
- * whose tokens are all below the minimum count keeps only its OOV slot (size 1); this is
+ * whose tokens are all below the minimum count keeps only its OOV slot (size 1). This is
  * logged as a warning, not an error.
  */
 public final class VocabularyBuilder {

@@ -3,8 +3,8 @@ package io.shaver.data;
 import java.util.List;
 
 /**
- * What {@code prepared/fields} and {@code prepared/vocabulary} record about each field and
- * each embedding row: sizes, offsets, tokens and train+val counts.
+ * Per-field sizes and offsets and per-row tokens and train+val counts: the contents of
+ * {@code prepared/fields} and {@code prepared/vocabulary}.
  */
 public interface VocabularyTable {
 

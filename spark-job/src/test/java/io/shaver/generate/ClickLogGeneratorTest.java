@@ -86,6 +86,7 @@ class ClickLogGeneratorTest {
     // _generator.json and average the click probability.
     Path out = directory.resolve("mean");
     generate(out, 100_000, 21, false, 2);
+
     JsonNode model = new ObjectMapper().readTree(out.resolve(ClickLogGenerator.MODEL_FILE)
         .toFile()).get("model");
     List<Map<String, Double>> weights = new java.util.ArrayList<>();
@@ -95,6 +96,7 @@ class ClickLogGeneratorTest {
       entries.forEachRemaining(entry -> byToken.put(entry.getKey(), entry.getValue().asDouble()));
       weights.add(byToken);
     }
+
     double sum = 0;
     long rows = 0;
     for (String line : new String(content(out)).split("\n")) {
@@ -110,6 +112,7 @@ class ClickLogGeneratorTest {
       sum += 1 / (1 + Math.exp(-logit));
       rows++;
     }
+
     double expected = model.get("expected_positive_rate").asDouble();
     // The mean of p over 100,000 rows has a standard deviation below 0.001.
     assertEquals(expected, sum / rows, 0.004);
@@ -181,6 +184,8 @@ class ClickLogGeneratorTest {
   @Test
   void commandWritesGzipFiles() throws Exception {
     Path out = directory.resolve("cli");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
 
     int code = ShaverCli.execute("generate", "--rows", "2000", "--out", out.toString(),
         "--seed", "3", "--gzip", "--files", "2");

@@ -178,6 +178,36 @@ class PrepareBadInputTest {
   }
 
   @Test
+  void bzip2WithSmallSplitsMatchesPlainText() throws Exception {
+    // 10,000 lines (2.4 MB) span three bzip2 blocks of 900 kB, so small splits cut blocks.
+    List<String> all = RawCounts.lines(TestData.criteoTrain10k()).stream()
+        .map(RawCounts.Line::text).toList();
+    Path plain = write(directory.resolve("plain.txt"), all, "\n");
+    Path bzip2 = directory.resolve("data.txt.bz2");
+    org.apache.hadoop.io.compress.BZip2Codec codec = new org.apache.hadoop.io.compress.BZip2Codec();
+    codec.setConf(new org.apache.hadoop.conf.Configuration());
+    try (OutputStream out = codec.createOutputStream(Files.newOutputStream(bzip2))) {
+      out.write(Files.readAllBytes(plain));
+    }
+    Path plainRun = directory.resolve("plain");
+    Path bzip2Run = directory.resolve("bzip2");
+    org.apache.hadoop.conf.Configuration hadoopConf =
+        SharedSpark.get().sparkContext().hadoopConfiguration();
+
+    run(config(plainRun, plain, ""));
+    try {
+      hadoopConf.setLong("mapreduce.input.fileinputformat.split.maxsize", 200_000);
+      run(config(bzip2Run, bzip2, ""));
+    } finally {
+      hadoopConf.unset("mapreduce.input.fileinputformat.split.maxsize");
+    }
+
+    assertEquals(encodedContent(plainRun), encodedContent(bzip2Run));
+    assertEquals(new PreparedOutput(plainRun.toString()).split("train").size(),
+        new PreparedOutput(bzip2Run.toString()).split("train").size());
+  }
+
+  @Test
   void truncatedGzipNamesFile() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = new GZIPOutputStream(bytes)) {

@@ -200,9 +200,20 @@ class PrepareCriteoTest {
     }
     assertEquals(2_182, positives);
     assertEquals(FIELDS, report.get("fields").size());
-    JsonNode c6 = report.get("fields").get(13 + 5);
-    assertEquals("C6", c6.get("field").asText());
-    assertTrue(c6.get("oov_rate").asDouble() >= 0 && c6.get("oov_rate").asDouble() < 1);
+    for (int f = 0; f < FIELDS; f++) {
+      JsonNode field = report.get("fields").get(f);
+      assertEquals(SourceReader.CRITEO_COLUMNS.get(f + 1), field.get("field").asText());
+      long oov = 0;
+      for (RawCounts.Line line : lines) {
+        String token = RawCounts.criteoTokens(line.text())[f];
+        if (tokenCounts.get(f).get(token) < MIN_COUNT) {
+          oov++;
+        }
+      }
+      assertEquals(oov / 10_000.0, field.get("oov_rate").asDouble(), 1e-12,
+          "OOV rate of " + field.get("field").asText());
+      assertEquals(tokenCounts.get(f).size(), field.get("distinct_tokens").asLong());
+    }
     assertTrue(AtomicDirectory.isComplete(new org.apache.hadoop.fs.Path(
         output.path("")), new Configuration()));
   }
@@ -251,6 +262,31 @@ class PrepareCriteoTest {
       }
     }
     assertEquals(3, onePartition.get("train").size(), "about 8,000 train rows in files of 3,000");
+  }
+
+  @Test
+  void trainOnlyVocabularyCountsTrainRows() throws Exception {
+    Path run = directory.resolve("train-only");
+
+    PrepareStage.run(SharedSpark.get(), config(run, criteo, "  vocabulary_splits: train\n"));
+
+    PreparedOutput prepared = new PreparedOutput(run.toString());
+    Map<Long, RawCounts.Line> raw = RawCounts.byOffset(lines);
+    List<RawCounts.Line> trainLines = new java.util.ArrayList<>();
+    for (Row row : prepared.split("train")) {
+      trainLines.add(raw.get(row.getLong(2)));
+    }
+    List<Integer> kept = RawCounts.keptSizes(
+        RawCounts.countTokens(trainLines, RawCounts::criteoTokens, FIELDS), MIN_COUNT);
+    List<Row> fields = prepared.fields();
+    int smaller = 0;
+    for (int f = 0; f < FIELDS; f++) {
+      assertEquals(kept.get(f) + 1, fields.get(f).getInt(3), "size of field " + f);
+      if (fields.get(f).getInt(3) < output.fields().get(f).getInt(3)) {
+        smaller++;
+      }
+    }
+    assertTrue(smaller > 0, "counting train only keeps fewer tokens in some field");
   }
 
   private static Map<String, List<byte[]>> splitBytes(PreparedOutput prepared)

@@ -210,8 +210,13 @@ class PrepareSourcesTest {
       Object[] values = new Object[40];
       values[0] = Integer.parseInt(columns[0]);
       for (int i = 1; i < 40; i++) {
-        boolean empty = columns[i].isEmpty();
-        values[i] = empty ? null : i < 14 ? (Object) Long.parseLong(columns[i]) : columns[i];
+        if (columns[i].isEmpty()) {
+          values[i] = null;
+        } else if (i < 14) {
+          values[i] = Long.parseLong(columns[i]);
+        } else {
+          values[i] = columns[i];
+        }
       }
       rows.add(RowFactory.create(values));
     }
@@ -256,20 +261,20 @@ class PrepareSourcesTest {
     assertEquals(300, result.rowsRead());
     assertEquals(9, result.embeddingRows());
     PreparedOutput prepared = new PreparedOutput(run.toString());
-    Map<Long, Integer> expectedIds = new HashMap<>();
+    Map<Long, RawCounts.Line> raw = RawCounts.byOffset(RawCounts.lines(input));
+    int rows = 0;
     for (String split : List.of("train", "val", "test")) {
       for (Row row : prepared.split(split)) {
+        String[] local = raw.get(row.getLong(2)).text().split(",");
         List<Integer> ids = row.getList(1);
-        int a = ids.get(0);
-        assertTrue(a >= 0 && a < 3);
-        assertEquals(3 + (ids.get(1) - 3), ids.get(1));
-        assertTrue(ids.get(1) >= 3 && ids.get(1) < 7, "b ids offset by 3");
-        assertTrue(ids.get(2) >= 7 && ids.get(2) < 9, "c ids offset by 7");
-        assertEquals(a == 0 ? 1 : 0, row.getInt(0), "label follows a");
-        expectedIds.merge(row.getLong(2), 1, Integer::sum);
+        assertEquals(Integer.parseInt(local[0]), row.getInt(0), "label");
+        assertEquals(Integer.parseInt(local[1]), ids.get(0), "field a starts at 0");
+        assertEquals(3 + Integer.parseInt(local[2]), ids.get(1), "field b starts at 3");
+        assertEquals(7 + Integer.parseInt(local[3]), ids.get(2), "field c starts at 7");
+        rows++;
       }
     }
-    assertEquals(300, expectedIds.size(), "every row key appears once");
+    assertEquals(300, rows);
     List<Row> vocabularyRows = prepared.vocabulary();
     assertEquals(9, vocabularyRows.size());
     assertEquals("red", vocabularyRows.get(0).getString(4));
@@ -307,7 +312,7 @@ class PrepareSourcesTest {
   }
 
   @Test
-  void encodedIdOutOfRangeNamesRowFieldAndValue() throws Exception {
+  void encodedIdOutOfRangeFails() throws Exception {
     Path input = writeEncodedCsv(directory.resolve("bad-ids.csv"),
         List.of("label,a,b", "0,1,2", "1,0,9", "0,2,1"));
     Path run = directory.resolve("bad-ids");
@@ -321,5 +326,65 @@ class PrepareSourcesTest {
     assertTrue(message.contains("field 'b'"), message);
     assertTrue(message.contains("local id 9"), message);
     assertTrue(!Files.exists(run.resolve("prepared")), "no prepared/ after a failure");
+  }
+
+  @Test
+  void partitionsKeyKeepsContent() throws Exception {
+    Path kdd = TestData.kdd2012Training();
+    Path plain = directory.resolve("kdd-plain");
+    Path spread = directory.resolve("kdd-spread");
+
+    run(config(plain, "  format: kdd2012\n  path: " + kdd + "\n  min_count: 1\n"));
+    run(config(spread, "  format: kdd2012\n  path: " + kdd + "\n  min_count: 1\n"
+        + "  partitions: 3\n"));
+
+    PreparedOutput expected = new PreparedOutput(plain.toString());
+    PreparedOutput actual = new PreparedOutput(spread.toString());
+    assertEquals(expected.vocabulary(), actual.vocabulary());
+    for (String split : List.of("train", "val", "test")) {
+      assertEquals(expected.split(split), actual.split(split), split);
+    }
+  }
+
+  @Test
+  void commandPreparesFileUris() throws Exception {
+    Path kdd = TestData.kdd2012Training();
+    Path file = directory.resolve("job.yaml");
+    Files.writeString(file, "output: unused\ndata:\n  format: kdd2012\n  path: "
+        + kdd.toUri() + "\n");
+    Path run = directory.resolve("cli");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
+
+    int code = io.shaver.cli.ShaverCli.execute("prepare", "--config", file.toString(),
+        "--output", run.toUri().toString());
+
+    assertEquals(io.shaver.cli.ShaverCli.EXIT_OK, code);
+    assertTrue(Files.exists(run.resolve("prepared/_SUCCESS")));
+    assertEquals(11, new PreparedOutput(run.toString()).report().get("rows_read").asLong());
+  }
+
+  @Test
+  void commandFailureExitsOneNamingPath() throws Exception {
+    Path missing = directory.resolve("absent.txt");
+    Path file = directory.resolve("job.yaml");
+    Files.writeString(file, "output: " + directory.resolve("run") + "\ndata:\n"
+        + "  format: kdd2012\n  path: " + missing + "\n");
+    // Start the shared session first, so the command reuses it (local, 127.0.0.1, no UI).
+    SharedSpark.get();
+    java.io.PrintStream originalErr = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      code = io.shaver.cli.ShaverCli.execute("prepare", "--config", file.toString());
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    assertEquals(io.shaver.cli.ShaverCli.EXIT_FAILED, code);
+    String output = err.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("stage 'prepare' failed: Input path not found: " + missing),
+        output);
   }
 }
