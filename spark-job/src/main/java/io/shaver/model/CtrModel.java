@@ -9,6 +9,9 @@ package io.shaver.model;
  *
  * <p>Implementations are immutable after loading and safe to share between threads. Scratch
  * state lives in the {@link IncrementalForward} objects that {@link #openIncremental} returns.
+ * Batch norm runs in eval mode (running statistics), folded into the preceding linear layer,
+ * and dropout is off. Build instances with {@link CtrModels} or load them with
+ * {@link ModelStore}.
  */
 public interface CtrModel {
 
@@ -28,6 +31,41 @@ public interface CtrModel {
    */
   void logits(int[] ids, float[] x0, int batch, float[] out);
 
-  /** Opens scratch state for incremental evaluation of up to {@code maxBatch} samples. */
+  /**
+   * Opens scratch state for incremental evaluation of up to {@code maxBatch} samples.
+   *
+   * <p>The caller owns the result and must {@link IncrementalForward#close} it, which frees
+   * its off-heap buffers.
+   */
   IncrementalForward openIncremental(int maxBatch);
+
+  /**
+   * Looks up the embeddings of {@code batch} samples: row {@code ids[b * m + f]} of the table
+   * goes to {@code x0[(b * m + f) * d ..]}.
+   *
+   * @throws IllegalArgumentException if an id is outside {@code [0, n)}
+   */
+  default void embed(int[] ids, int batch, float[] x0) {
+    ModelConfig config = config();
+    int m = config.fieldCount();
+    int d = config.embeddingDim();
+    int n = config.rowCount();
+    float[] table = embeddingTable();
+    for (int i = 0; i < batch * m; i++) {
+      int row = ids[i];
+      if (row < 0 || row >= n) {
+        throw new IllegalArgumentException("Invalid global row id " + row + " for sample "
+            + i / m + ", field " + i % m + ": expected 0 <= id < " + n);
+      }
+      System.arraycopy(table, row * d, x0, i * d, d);
+    }
+  }
+
+  /** Computes logits of {@code batch} samples from their ids, looking up the embeddings. */
+  default void predict(int[] ids, int batch, float[] out) {
+    ModelConfig config = config();
+    float[] x0 = new float[batch * config.inputSize()];
+    embed(ids, batch, x0);
+    logits(ids, x0, batch, out);
+  }
 }

@@ -17,13 +17,22 @@ public interface IncrementalForward extends AutoCloseable {
   /**
    * Sets, for every sample {@code b} of the batch, input coordinate {@code coordinate[b]}
    * (in {@code [0, m * d)}) to {@code value[b]}, and updates the forward state.
+   *
+   * <p>Costs {@code O(width of the layers that read the input)} per sample; the rest of the
+   * network is recomputed at the next {@link #logits} call, so several replacements before one
+   * {@code logits} call cost one recomputation.
+   *
+   * @throws IllegalArgumentException if a coordinate is out of range or a value is not finite
    */
   void replace(int[] coordinate, float[] value);
 
   /** Writes the current logits of the batch into {@code out[0 .. batch)}. */
   void logits(float[] out);
 
-  /** Returns the current input embeddings of the batch, {@code batch * m * d}. Read-only. */
+  /**
+   * Returns the current input embeddings: the first {@code batch * m * d} entries are the
+   * batch, sample-major. The array is the live state (not a copy) and is read-only.
+   */
   float[] input();
 
   @Override
