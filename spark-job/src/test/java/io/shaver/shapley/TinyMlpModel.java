@@ -3,6 +3,8 @@ package io.shaver.shapley;
 import io.shaver.model.CtrModel;
 import io.shaver.model.IncrementalForward;
 import io.shaver.model.ModelConfig;
+import io.shaver.model.ModelKind;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -56,9 +58,16 @@ final class TinyMlpModel implements CtrModel {
     return this;
   }
 
+  /** Returns a DeepFM-shaped description; the first-order weights and FM flag are extra. */
   @Override
   public ModelConfig config() {
-    return new ModelConfig();
+    ModelConfig.Builder builder = ModelConfig.builder().kind(ModelKind.DEEPFM)
+        .embeddingDim(layout.dimension()).hiddenSizes(List.of(hiddenBias.length))
+        .batchNorm(false);
+    for (int f = 0; f < layout.fields(); f++) {
+      builder.addField("f" + f, layout.fieldSize(f));
+    }
+    return builder.build();
   }
 
   @Override
