@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Write golden fixtures for the Java Shapley estimator.
 
-For a tiny DeepFM and a tiny DCN-Mix (reference module structure and state-dict names, random
-weights, batch norm with non-trivial running statistics), this script runs the permutation
-estimator of the reference implementation in its plainest form: for every sample one
-permutation of the m * d coordinates per pass, coordinates removed one per step, and a full
-forward of the head after every removal, in float64. It writes per model:
+The models are a tiny DeepFM and a tiny DCN-Mix with the reference module structure and
+state-dict names, random weights and batch norms with non-trivial running statistics. The
+script runs the reference permutation estimator in its plainest form, in float64: one
+permutation of the m * d coordinates per sample and pass, one coordinate removed per step,
+and a full forward of the head after every removal. It writes per model:
 
   model.safetensors  weights (safetensors written by hand with struct + json)
   model.json         architecture in io.shaver.model.ModelConfig JSON
