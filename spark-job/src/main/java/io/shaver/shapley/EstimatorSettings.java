@@ -30,9 +30,9 @@ public final class EstimatorSettings {
   public static final boolean DEFAULT_ANTITHETIC = false;
 
   /**
-   * Largest parameter count (n * d) for which a dense accumulator is used; above it the
-   * accumulator is hashed and its memory grows with the parameters touched. A dense
-   * accumulator takes 32 bytes per parameter.
+   * Largest parameter count (n * d) for which a dense accumulator is used. A dense accumulator
+   * takes 32 bytes per parameter. Above the limit the accumulator is hashed, so its memory
+   * grows with the parameters touched.
    */
   public static final long DEFAULT_DENSE_PARAMETER_LIMIT = 1L << 21;
 

@@ -1,5 +1,6 @@
 package io.shaver.shapley;
 
+import io.shaver.model.ModelConfig;
 import java.util.Arrays;
 
 /**
@@ -50,6 +51,11 @@ public final class TableLayout {
       throw new IllegalArgumentException("table rows must fit in an int id, got " + total);
     }
     return new TableLayout(fieldSizes, dimension);
+  }
+
+  /** Returns the layout of a model's embedding table. */
+  public static TableLayout of(ModelConfig config) {
+    return of(config.fieldSizes(), config.embeddingDim());
   }
 
   /** Returns the number of fields m. */

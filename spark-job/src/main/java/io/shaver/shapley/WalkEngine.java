@@ -50,14 +50,18 @@ public final class WalkEngine implements AutoCloseable {
   private final float[] intact;
   private final float[] absent;
   private final float[] labels;
+  private final int[] sampleOrder;
+  // Step-major buffers: entry (position, b) sits at position * maxBatch + b, so each step
+  // reads and writes one contiguous row instead of one cache line per sample.
   private final int[] order;
+  private final boolean[] changes;
+  private final double[] contributions;
   private final int[] coordinate;
   private final int[] lastChanged;
   private final float[] value;
   private final float[] logits;
   private final double[] lossBefore;
   private final double[] lossAbsent;
-  private final double[] contributions;
 
   /**
    * Opens an engine.
@@ -95,14 +99,16 @@ public final class WalkEngine implements AutoCloseable {
       placeholder.fill(absent, b * coordinates);
     }
     this.labels = new float[maxBatch];
-    this.order = new int[maxBatch * coordinates];
+    this.sampleOrder = new int[coordinates];
+    this.order = new int[coordinates * maxBatch];
+    this.changes = new boolean[coordinates * maxBatch];
+    this.contributions = new double[coordinates * maxBatch];
     this.coordinate = new int[maxBatch];
     this.lastChanged = new int[maxBatch];
     this.value = new float[maxBatch];
     this.logits = new float[maxBatch];
     this.lossBefore = new double[maxBatch];
     this.lossAbsent = new double[maxBatch];
-    this.contributions = new double[maxBatch * coordinates];
     this.forward = model.openIncremental(maxBatch);
   }
 
@@ -126,7 +132,7 @@ public final class WalkEngine implements AutoCloseable {
           "count must be in [1, " + maxBatch + "], got " + count);
     }
     load(data, from, count, pass);
-    Arrays.fill(contributions, 0, count * layout.coordinates(), 0.0);
+    Arrays.fill(contributions, 0.0);
 
     walkOnce(count, false);
     if (antithetic) {
@@ -143,9 +149,14 @@ public final class WalkEngine implements AutoCloseable {
     data.copyIds(from, count, ids);
     for (int b = 0; b < count; b++) {
       labels[b] = data.label(from + b);
-      permutations.permutation(pass, data.key(from + b), coordinates, order, b * coordinates);
       for (int f = 0; f < fields; f++) {
         System.arraycopy(table, ids[b * fields + f] * d, intact, b * coordinates + f * d, d);
+      }
+      permutations.permutation(pass, data.key(from + b), coordinates, sampleOrder, 0);
+      for (int position = 0; position < coordinates; position++) {
+        int c = sampleOrder[position];
+        order[position * maxBatch + b] = c;
+        changes[position * maxBatch + b] = intact[b * coordinates + c] != placeholder.value(c);
       }
     }
     model.logits(ids, absent, count, logits);
@@ -169,13 +180,13 @@ public final class WalkEngine implements AutoCloseable {
       lastChanged[b] = -1;
     }
     for (int step = 0; step < coordinates; step++) {
-      int position = reversed ? coordinates - 1 - step : step;
+      int row = (reversed ? coordinates - 1 - step : step) * maxBatch;
       for (int b = 0; b < count; b++) {
-        int c = order[b * coordinates + position];
+        int c = order[row + b];
         coordinate[b] = c;
         value[b] = placeholder.value(c);
-        if (intact[b * coordinates + c] != value[b]) {
-          lastChanged[b] = c;
+        if (changes[row + b]) {
+          lastChanged[b] = row + b;
         }
       }
       if (step == coordinates - 1) {
@@ -184,34 +195,32 @@ public final class WalkEngine implements AutoCloseable {
       forward.replace(coordinate, value);
       forward.logits(logits);
       for (int b = 0; b < count; b++) {
-        int c = coordinate[b];
-        if (intact[b * coordinates + c] != value[b]) {
+        if (changes[row + b]) {
           // An unchanged input keeps lossBefore, so contributions still telescope exactly.
           double loss = LogLoss.fromLogit(logits[b], labels[b]);
-          contributions[b * coordinates + c] += loss - lossBefore[b];
+          contributions[row + b] += loss - lossBefore[b];
           lossBefore[b] = loss;
         }
       }
     }
     for (int b = 0; b < count; b++) {
       if (lastChanged[b] >= 0) {
-        contributions[b * coordinates + lastChanged[b]] += lossAbsent[b] - lossBefore[b];
+        contributions[lastChanged[b]] += lossAbsent[b] - lossBefore[b];
       }
     }
   }
 
-  /** Credits each sample's contributions in coordinate order, one draw per sample. */
+  /** Credits each sample's contributions in permutation order, one draw per sample. */
   private void credit(int count, ShapleyAccumulator accumulator) {
     int fields = layout.fields();
     int d = layout.dimension();
     int coordinates = layout.coordinates();
     double scale = antithetic ? 0.5 : 1.0;
     for (int b = 0; b < count; b++) {
-      for (int f = 0; f < fields; f++) {
-        long first = (long) ids[b * fields + f] * d;
-        for (int j = 0; j < d; j++) {
-          accumulator.add(first + j, scale * contributions[b * coordinates + f * d + j]);
-        }
+      for (int position = 0; position < coordinates; position++) {
+        int c = order[position * maxBatch + b];
+        long parameter = (long) ids[b * fields + c / d] * d + c % d;
+        accumulator.add(parameter, scale * contributions[position * maxBatch + b]);
       }
     }
     accumulator.addSamples(count);

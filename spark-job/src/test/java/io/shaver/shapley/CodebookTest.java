@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 class CodebookTest {
-  // field sizes [2, 4, 2], d = 2; row r holds (r + 1, -(r + 1) * 0.5)
+  // Field sizes [2, 4, 2], d = 2. Row r is (r + 1, -(r + 1) * 0.5).
   private static final TableLayout LAYOUT = TableLayout.of(new int[] {2, 4, 2}, 2);
   private static final float[] TABLE = table();
 

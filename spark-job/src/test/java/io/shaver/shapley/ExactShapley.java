@@ -81,30 +81,43 @@ final class ExactShapley {
   /** Returns the mean over samples of loss(every coordinate absent) - loss(intact). */
   static double efficiencyGap(CtrModel model, TableLayout layout, Placeholder placeholder,
       EncodedSamples data) {
+    return efficiencyGap(model, layout, placeholder, data, data.size());
+  }
+
+  /**
+   * Like {@link #efficiencyGap(CtrModel, TableLayout, Placeholder, EncodedSamples)}, with
+   * forwards over consecutive batches of {@code batch} samples. ND4J-backed models round a
+   * sample's logit differently in batches of different sizes, so an exact comparison with
+   * the walk engine must use the engine's batches.
+   */
+  static double efficiencyGap(CtrModel model, TableLayout layout, Placeholder placeholder,
+      EncodedSamples data, int batch) {
     int m = layout.fields();
     int d = layout.dimension();
     int k = layout.coordinates();
-    int n = data.size();
-    int[] ids = new int[n * m];
-    float[] intact = new float[n * k];
-    float[] absent = new float[n * k];
+    int[] ids = new int[batch * m];
+    float[] intact = new float[batch * k];
+    float[] absent = new float[batch * k];
+    float[] intactLogits = new float[batch];
+    float[] absentLogits = new float[batch];
     float[] table = model.embeddingTable();
-    for (int b = 0; b < n; b++) {
-      placeholder.fill(absent, b * k);
-      for (int f = 0; f < m; f++) {
-        ids[b * m + f] = data.id(b, f);
-        System.arraycopy(table, data.id(b, f) * d, intact, b * k + f * d, d);
+    double gap = 0;
+    for (int from = 0; from < data.size(); from += batch) {
+      int count = Math.min(batch, data.size() - from);
+      for (int b = 0; b < count; b++) {
+        placeholder.fill(absent, b * k);
+        for (int f = 0; f < m; f++) {
+          ids[b * m + f] = data.id(from + b, f);
+          System.arraycopy(table, data.id(from + b, f) * d, intact, b * k + f * d, d);
+        }
+      }
+      model.logits(ids, intact, count, intactLogits);
+      model.logits(ids, absent, count, absentLogits);
+      for (int b = 0; b < count; b++) {
+        gap += crossEntropy(absentLogits[b], data.label(from + b))
+            - crossEntropy(intactLogits[b], data.label(from + b));
       }
     }
-    float[] intactLogits = new float[n];
-    float[] absentLogits = new float[n];
-    model.logits(ids, intact, n, intactLogits);
-    model.logits(ids, absent, n, absentLogits);
-    double gap = 0;
-    for (int b = 0; b < n; b++) {
-      gap += crossEntropy(absentLogits[b], data.label(b))
-          - crossEntropy(intactLogits[b], data.label(b));
-    }
-    return gap / n;
+    return gap / data.size();
   }
 }

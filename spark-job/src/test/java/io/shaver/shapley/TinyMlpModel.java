@@ -59,14 +59,14 @@ public final class TinyMlpModel implements CtrModel {
     return this;
   }
 
+  /** Returns a DeepFM-shaped description; the first-order weights and FM flag are extra. */
   @Override
   public ModelConfig config() {
-    // The closest stored architecture: a DeepFM-shaped head with one hidden layer.
     ModelConfig.Builder builder = ModelConfig.builder().kind(ModelKind.DEEPFM)
         .embeddingDim(layout.dimension()).hiddenSizes(List.of(hiddenBias.length))
         .batchNorm(false);
     for (int f = 0; f < layout.fields(); f++) {
-      builder.addField("field_" + f, layout.fieldSize(f));
+      builder.addField("f" + f, layout.fieldSize(f));
     }
     return builder.build();
   }
