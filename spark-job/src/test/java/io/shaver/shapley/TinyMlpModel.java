@@ -66,7 +66,7 @@ public final class TinyMlpModel implements CtrModel {
         .embeddingDim(layout.dimension()).hiddenSizes(List.of(hiddenBias.length))
         .batchNorm(false);
     for (int f = 0; f < layout.fields(); f++) {
-      builder.addField("f" + f, layout.fieldSize(f));
+      builder.addField("field_" + f, layout.fieldSize(f));
     }
     return builder.build();
   }
