@@ -144,6 +144,46 @@ class RunCriteoEndToEndTest {
     assertTrue(after.keySet().stream().noneMatch(key -> key.contains("budget=sparsity=0.99")));
   }
 
+  /**
+   * Checks that every Parquet table and column the analyst notebooks read exists in a real run
+   * with one of the types they accept; notebooks/schema.json lists them.
+   */
+  @Test
+  @Order(5)
+  void notebookContractHolds() throws IOException {
+    Path schemaFile = Path.of(System.getProperty("user.dir")).getParent()
+        .resolve("notebooks/schema.json");
+    JsonNode tables = new ObjectMapper().readTree(schemaFile.toFile()).get("parquet")
+        .get("tables");
+    SparkSession spark = SharedSpark.get();
+    List<String> labels = spark.read().parquet(output.resolve("budgets/summary").toString())
+        .select("budget").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+
+    int checked = 0;
+    for (Map.Entry<String, JsonNode> table : tables.properties()) {
+      List<String> paths = table.getKey().contains("{label}")
+          ? labels.stream().map(label -> table.getKey().replace("{label}", label)).toList()
+          : List.of(table.getKey());
+      for (String relative : paths) {
+        Path directory = output.resolve(relative);
+        assertTrue(Files.exists(directory.resolve("_SUCCESS")), relative + " is incomplete");
+        org.apache.spark.sql.types.StructType schema =
+            spark.read().parquet(directory.toString()).schema();
+        for (Map.Entry<String, JsonNode> column : table.getValue().get("columns").properties()) {
+          List<String> accepted = new java.util.ArrayList<>();
+          column.getValue().get("spark").forEach(type -> accepted.add(type.asText()));
+          assertTrue(List.of(schema.fieldNames()).contains(column.getKey()),
+              relative + " lacks column " + column.getKey() + "; it has " + schema.simpleString());
+          String actual = schema.apply(column.getKey()).dataType().simpleString();
+          assertTrue(accepted.contains(actual), relative + "." + column.getKey() + " is "
+              + actual + ", the notebooks accept " + accepted);
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked > 30, "checked only " + checked + " columns");
+  }
+
   private static Map<String, String> subset(Map<String, String> hashes, String prefix) {
     Map<String, String> subset = new TreeMap<>();
     hashes.forEach((key, value) -> {
