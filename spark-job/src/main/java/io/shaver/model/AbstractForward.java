@@ -61,7 +61,7 @@ abstract class AbstractForward implements IncrementalForward {
     System.arraycopy(ids, 0, this.ids, 0, batch * fieldCount);
     System.arraycopy(x0, 0, this.x, 0, batch * inputSize);
     this.x0.put(this.x, batch);
-    first.reset(this.x0.rows(batch), batch);
+    first.reset(this.x0, batch);
     onReset();
     dirty = true;
   }

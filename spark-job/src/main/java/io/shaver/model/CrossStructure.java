@@ -2,7 +2,7 @@ package io.shaver.model;
 
 import java.util.Locale;
 
-/** How a DCNv2 model combines its cross network with its MLP. */
+/** Arrangement of a DCNv2 model's cross network and MLP. */
 public enum CrossStructure {
   /** Cross network, then the MLP on its output, then the last linear layer. */
   STACKED("stacked"),
@@ -26,9 +26,9 @@ public enum CrossStructure {
    * @throws IllegalArgumentException naming the value and the accepted ids
    */
   public static CrossStructure fromId(String value) {
-    String wanted = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    String requested = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     for (CrossStructure structure : values()) {
-      if (structure.id.equals(wanted)) {
+      if (structure.id.equals(requested)) {
         return structure;
       }
     }

@@ -24,7 +24,7 @@ public enum DType {
   F8_E4M3(1, Category.OTHER),
   F8_E5M2(1, Category.OTHER);
 
-  /** How {@link Tensor} exposes the values of a type. */
+  /** Representation of a type's values in {@link Tensor}. */
   public enum Category {
     /** Decoded to {@code float[]}. */
     FLOATING,

@@ -25,16 +25,19 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class DcnMix extends AbstractCtrModel {
 
-  /** Per layer and expert: {@code V_i [D, r]}, {@code C_i [r, r]}, {@code U_i [r, D]}. */
-  final INDArray[][] v;
-  final INDArray[][] c;
-  final INDArray[][] u;
-  /** Per layer: {@code b_l [1, D]}. */
-  final INDArray[] bias;
-  /** Per expert: {@code G_i [D, 1]}. */
-  final INDArray[] gates;
+  /**
+   * Per layer: {@code [V_1 .. V_E | G]}, {@code [D, E*r + E]}: one GEMM gives every expert's
+   * projection and every gate. Layer 0 is evaluated through {@link #firstLayer} instead.
+   */
+  final DenseLayer[] projection;
+  /** Per layer and expert: {@code C_i [r, r]}. */
+  final INDArray[][] mix;
+  /** Per layer: {@code [U_1; ..; U_E]}, {@code [E*r, D]}: one GEMM sums the experts. */
+  final INDArray[] expand;
+  /** Per layer: {@code b_l [D]}. */
+  final float[][] bias;
   final DenseStack mlp;
-  /** Layer-0 products that read {@code x0}: segments 0..E-1 are {@code V_i}, segment E the gates. */
+  /** Layer-0 projection and gates, which read {@code x0}: segments V_1..V_E, then the gates. */
   final FirstLayer firstLayer;
 
   private DcnMix(ModelConfig config, float[] embedding, Map<String, Tensor> tensors) {
@@ -43,39 +46,41 @@ public final class DcnMix extends AbstractCtrModel {
     int experts = config.experts();
     int rank = config.rank();
     int inputs = config.inputSize();
-    v = new INDArray[layers][experts];
-    c = new INDArray[layers][experts];
-    u = new INDArray[layers][experts];
-    bias = new INDArray[layers];
-    for (int l = 0; l < layers; l++) {
-      float[] vl = Mlps.floats(tensors, "cross_head.V." + l);
-      float[] cl = Mlps.floats(tensors, "cross_head.C." + l);
-      float[] ul = Mlps.floats(tensors, "cross_head.U." + l);
-      for (int i = 0; i < experts; i++) {
-        v[l][i] = matrix(vl, i, inputs, rank);
-        c[l][i] = matrix(cl, i, rank, rank);
-        u[l][i] = matrix(ul, i, rank, inputs);
-      }
-      bias[l] = Nd4j.create(Mlps.floats(tensors, "cross_head.biases." + l),
-          new long[] {1, inputs}, DataType.FLOAT);
-    }
     float[] gateValues = Mlps.floats(tensors, "cross_head.gates");
-    gates = new INDArray[experts];
-    for (int i = 0; i < experts; i++) {
-      gates[i] = matrix(gateValues, i, inputs, 1);
+    projection = new DenseLayer[layers];
+    mix = new INDArray[layers][experts];
+    expand = new INDArray[layers];
+    bias = new float[layers][];
+    FirstLayer first = null;
+    for (int l = 0; l < layers; l++) {
+      FirstLayer projected = new FirstLayer(projectionParts(
+          Mlps.floats(tensors, "cross_head.V." + l), gateValues, experts, inputs, rank));
+      if (l == 0) {
+        first = projected;
+      }
+      projection[l] = projected.combined;
+      float[] cl = Mlps.floats(tensors, "cross_head.C." + l);
+      for (int i = 0; i < experts; i++) {
+        mix[l][i] = Nd4j.create(Arrays.copyOfRange(cl, i * rank * rank, (i + 1) * rank * rank),
+            new long[] {rank, rank}, DataType.FLOAT);
+      }
+      // U is [E, r, D] row-major, which is already [E*r, D].
+      expand[l] = Nd4j.create(Mlps.floats(tensors, "cross_head.U." + l),
+          new long[] {(long) experts * rank, inputs}, DataType.FLOAT);
+      bias[l] = Mlps.floats(tensors, "cross_head.biases." + l).clone();
     }
+    firstLayer = first;
     mlp = Mlps.build(config, tensors, inputs, true);
-    firstLayer = new FirstLayer(firstLayerParts(Mlps.floats(tensors, "cross_head.V.0"),
-        gateValues, experts, inputs, rank));
   }
 
-  private static List<DenseLayer> firstLayerParts(float[] v0, float[] gateValues, int experts,
+  /** Returns the layers {@code V_1 .. V_E} ({@code D -> r} each) and the gates ({@code D -> E}). */
+  private static List<DenseLayer> projectionParts(float[] v, float[] gateValues, int experts,
       int inputs, int rank) {
     List<DenseLayer> parts = new ArrayList<>();
     for (int i = 0; i < experts; i++) {
       // V_i is stored [D, r]: already the transposed weight of a D -> r layer.
       parts.add(new DenseLayer(inputs, rank,
-          Arrays.copyOfRange(v0, i * inputs * rank, (i + 1) * inputs * rank), new float[rank]));
+          Arrays.copyOfRange(v, i * inputs * rank, (i + 1) * inputs * rank), new float[rank]));
     }
     float[] gateT = new float[inputs * experts];
     for (int i = 0; i < experts; i++) {
@@ -85,11 +90,6 @@ public final class DcnMix extends AbstractCtrModel {
     }
     parts.add(new DenseLayer(inputs, experts, gateT, new float[experts]));
     return parts;
-  }
-
-  private static INDArray matrix(float[] values, int block, int rows, int cols) {
-    float[] part = Arrays.copyOfRange(values, block * rows * cols, (block + 1) * rows * cols);
-    return Nd4j.create(part, new long[] {rows, cols}, DataType.FLOAT);
   }
 
   /**

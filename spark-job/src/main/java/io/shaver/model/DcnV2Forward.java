@@ -1,8 +1,6 @@
 package io.shaver.model;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Incremental DCNv2 forward.
@@ -31,35 +29,53 @@ final class DcnV2Forward extends AbstractForward {
 
   @Override
   protected void compute(float[] out) {
-    INDArray input = x0.rows(batch);
-    INDArray current = input;
+    RowBuffer current = x0;
     for (int l = 0; l < model.crossLayers.length; l++) {
-      INDArray next = cross[l % 2].rows(batch);
+      RowBuffer next = cross[l % 2];
+      float[] bias;
       if (l == 0) {
+        // The first-layer state already includes b_0.
         first.copySegment(0, product, false);
+        bias = null;
       } else {
-        model.crossLayers[l].apply(current, product.rows(batch));
+        model.crossLayers[l].multiply(current, product, batch);
+        bias = model.crossLayers[l].bias;
       }
-      // next = x_l + x0 ⊙ (W_l x_l + b_l)
-      next.assign(product.rows(batch)).muli(input).addi(current);
+      combine(current, bias, next);
       current = next;
     }
-    INDArray logits = output.rows(batch);
     if (model.parallel) {
-      INDArray deep = input;
+      RowBuffer deep = x0;
       if (!model.mlp.isEmpty()) {
         first.copySegment(1, mlpBuffers[0], true);
-        deep = model.mlp.forward(mlpBuffers, mlpBuffers[0].rows(batch), batch, 1);
+        deep = model.mlp.forward(mlpBuffers, mlpBuffers[0], batch, 1);
       }
-      model.last.apply(current, logits);
-      Nd4j.gemm(deep, model.lastDeep.weightTArray, logits, false, false, 1.0, 1.0);
+      model.last.apply(current, output, batch, false);
+      Kernels.matVec(deep.floats(), batch, model.lastDeep.weightT, 0f, output.floats(), true,
+          false);
     } else {
-      INDArray deep = model.mlp.forward(mlpBuffers, current, batch, 0);
-      model.last.apply(deep, logits);
+      RowBuffer deep = model.mlp.forward(mlpBuffers, current, batch, 0);
+      model.last.apply(deep, output, batch, false);
     }
     FloatBuffer values = output.floats();
     for (int b = 0; b < batch; b++) {
       out[b] = values.get(b);
+    }
+  }
+
+  /** Writes {@code next = x_l + x0 ⊙ (product + bias)}; a null bias means zero. */
+  private void combine(RowBuffer current, float[] bias, RowBuffer next) {
+    FloatBuffer input = x0.floats();
+    FloatBuffer previous = current.floats();
+    FloatBuffer z = product.floats();
+    FloatBuffer target = next.floats();
+    for (int b = 0; b < batch; b++) {
+      int base = b * inputSize;
+      for (int k = 0; k < inputSize; k++) {
+        int i = base + k;
+        float shifted = bias == null ? z.get(i) : z.get(i) + bias[k];
+        target.put(i, previous.get(i) + input.get(i) * shifted);
+      }
     }
   }
 

@@ -59,7 +59,7 @@ final class DeepFmForward extends AbstractForward {
   @Override
   protected void compute(float[] out) {
     first.copySegment(0, mlpBuffers[0], model.mlp.reluAfter(0));
-    model.mlp.forward(mlpBuffers, mlpBuffers[0].rows(batch), batch, 1);
+    model.mlp.forward(mlpBuffers, mlpBuffers[0], batch, 1);
     FloatBuffer deep = mlpBuffers[mlpBuffers.length - 1].floats();
     for (int b = 0; b < batch; b++) {
       double squareOfSum = 0;

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Linear layer {@code y = x W^T + b} for inference, possibly with a batch norm folded in.
  *
- * <p>The weight is kept transposed, {@code [in, out]} row-major, so that row {@code c} holds
+ * <p>The weight is kept transposed, {@code [in, out]} row-major, so that row {@code c} contains
  * the contribution of input {@code c} to every output: the column update of an incremental
  * forward reads one contiguous row. Immutable and shared between threads.
  */
@@ -22,7 +22,6 @@ final class DenseLayer {
   final float[] weightT;
   final float[] bias;
   final INDArray weightTArray;
-  final INDArray biasRow;
 
   DenseLayer(int in, int out, float[] weightT, float[] bias) {
     if (weightT.length != in * out || bias.length != out) {
@@ -33,7 +32,6 @@ final class DenseLayer {
     this.weightT = weightT;
     this.bias = bias;
     this.weightTArray = Nd4j.create(weightT, new long[] {in, out}, DataType.FLOAT);
-    this.biasRow = Nd4j.create(bias, new long[] {1, out}, DataType.FLOAT);
   }
 
   /** Builds a layer from a PyTorch {@code Linear} weight {@code [out, in]} and bias {@code [out]}. */
@@ -61,10 +59,19 @@ final class DenseLayer {
     return new DenseLayer(in, out, weightT, folded);
   }
 
-  /** Computes {@code target = input W^T + b} for the rows of {@code input}. */
-  void apply(INDArray input, INDArray target) {
-    Nd4j.gemm(input, weightTArray, target, false, false, 1.0, 0.0);
-    target.addiRowVector(biasRow);
+  /** Computes {@code target = input W^T + b} for the first {@code batch} rows, then ReLU if asked. */
+  void apply(RowBuffer input, RowBuffer target, int batch, boolean relu) {
+    if (out == 1) {
+      Kernels.matVec(input.floats(), batch, weightT, bias[0], target.floats(), false, relu);
+      return;
+    }
+    multiply(input, target, batch);
+    Kernels.addBias(target.floats(), bias, batch, relu);
+  }
+
+  /** Computes {@code target = input W^T} (no bias) for the first {@code batch} rows. */
+  void multiply(RowBuffer input, RowBuffer target, int batch) {
+    Nd4j.gemm(input.rows(batch), weightTArray, target.rows(batch), false, false, 1.0, 0.0);
   }
 
   static float[] transpose(float[] matrix, int rows, int cols) {

@@ -1,8 +1,6 @@
 package io.shaver.model;
 
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Sequence of dense layers with ReLU after each hidden layer, evaluated with one GEMM per layer
@@ -55,20 +53,16 @@ final class DenseStack {
   }
 
   /**
-   * Runs layers {@code from ..} on {@code input} and returns the last output view.
+   * Runs layers {@code from ..} on {@code input} and returns the buffer of the last output.
    *
    * <p>With {@code from > 0}, {@code input} must be the output of layer {@code from - 1},
    * activation applied. With no layers to run, returns {@code input}.
    */
-  INDArray forward(RowBuffer[] buffers, INDArray input, int batch, int from) {
-    INDArray current = input;
+  RowBuffer forward(RowBuffer[] buffers, RowBuffer input, int batch, int from) {
+    RowBuffer current = input;
     for (int k = from; k < layers.size(); k++) {
-      INDArray target = buffers[k].rows(batch);
-      layers.get(k).apply(current, target);
-      if (reluAfter(k)) {
-        Transforms.relu(target, false);
-      }
-      current = target;
+      layers.get(k).apply(current, buffers[k], batch, reluAfter(k));
+      current = buffers[k];
     }
     return current;
   }

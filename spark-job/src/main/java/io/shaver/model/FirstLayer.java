@@ -9,7 +9,7 @@ import java.util.List;
  * <p>This is what makes single-coordinate edits cheap: changing input {@code c} by
  * {@code delta} changes every pre-activation of these layers by {@code delta * row c} of the
  * concatenated transposed weight, {@code O(width)} work instead of {@code O(D * width)}.
- * Segment {@code s} holds the outputs of {@code parts.get(s)}. Immutable and shared.
+ * Segment {@code s} contains the outputs of {@code parts.get(s)}. Immutable and shared.
  */
 final class FirstLayer {
 

@@ -1,7 +1,6 @@
 package io.shaver.model;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Pre-activations of a {@link FirstLayer} for one batch, kept in double and updated column by
@@ -25,11 +24,10 @@ final class FirstLayerState {
     this.scratch = new RowBuffer(capacity, width);
   }
 
-  /** Computes the pre-activations of {@code x0} ({@code [batch, D]}) with one GEMM. */
-  void reset(INDArray x0, int batch) {
+  /** Computes the pre-activations of the first {@code batch} rows of {@code x0} with one GEMM. */
+  void reset(RowBuffer x0, int batch) {
     this.batch = batch;
-    INDArray target = scratch.rows(batch);
-    layer.combined.apply(x0, target);
+    layer.combined.apply(x0, scratch, batch, false);
     FloatBuffer floats = scratch.floats();
     int count = batch * width;
     for (int i = 0; i < count; i++) {
@@ -67,6 +65,15 @@ final class FirstLayerState {
         float value = (float) preActivation[from + k];
         out.put(to + k, relu && value < 0f ? 0f : value);
       }
+    }
+  }
+
+  /** Writes every pre-activation of the batch, rounded to float, into {@code target}. */
+  void copyAll(RowBuffer target) {
+    FloatBuffer out = target.floats();
+    int count = batch * width;
+    for (int i = 0; i < count; i++) {
+      out.put(i, (float) preActivation[i]);
     }
   }
 

@@ -234,6 +234,11 @@ public final class ModelConfig {
     List<String> names = readStrings(required(root, "field_names"), "field_names");
     int[] sizes = readInts(required(root, "field_sizes"), "field_sizes");
     builder.fields(names, sizes);
+    readOptional(root, builder);
+    return builder.build();
+  }
+
+  private static void readOptional(JsonNode root, Builder builder) {
     if (root.has("embedding_dim")) {
       builder.embeddingDim(readInt(root.get("embedding_dim"), "embedding_dim"));
     }
@@ -261,7 +266,6 @@ public final class ModelConfig {
     if (root.has("structure")) {
       builder.structure(CrossStructure.fromId(root.get("structure").asText()));
     }
-    return builder.build();
   }
 
   /** Reads {@code file} as UTF-8 JSON; see {@link #fromJson(String)}. */

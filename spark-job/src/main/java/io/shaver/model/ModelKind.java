@@ -30,9 +30,9 @@ public enum ModelKind {
    * @throws IllegalArgumentException naming the value and the accepted ids
    */
   public static ModelKind fromId(String value) {
-    String wanted = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    String requested = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     for (ModelKind kind : values()) {
-      if (kind.id.equals(wanted)) {
+      if (kind.id.equals(requested)) {
         return kind;
       }
     }

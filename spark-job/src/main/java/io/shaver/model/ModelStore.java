@@ -72,10 +72,10 @@ public final class ModelStore {
     return new StoredModel(config, model, stateDict, content.metadata());
   }
 
-  private static void requireFile(Path file, String what) throws NoSuchFileException {
+  private static void requireFile(Path file, String contents) throws NoSuchFileException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null,
-          "missing " + file.getFileName() + " (" + what + ")");
+          "missing " + file.getFileName() + " (" + contents + ")");
     }
   }
 

@@ -49,8 +49,8 @@ public final class Safetensors {
   /**
    * Reads a whole safetensors file.
    *
-   * @throws IOException if the file cannot be read or is not valid safetensors; the message
-   *     names the file and, where one is at fault, the tensor
+   * @throws IOException if the file cannot be read or is not valid safetensors. The message
+   *     names the file, and the tensor where one is at fault.
    */
   public static Content read(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

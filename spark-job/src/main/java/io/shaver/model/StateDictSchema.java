@@ -177,42 +177,70 @@ public final class StateDictSchema {
   }
 
   private static void joinFieldTables(ModelConfig config, Map<String, Tensor> tensors) {
+    if (!hasFieldTable(config, tensors)) {
+      // validate() reports the missing embedding.weight.
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    String[] chosen = findFieldTables(config, tensors, problems);
+    float[] table = concatenate(config, tensors, chosen, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidModelException("Invalid per-field embedding tables", problems, FIX);
+    }
+    for (String name : chosen) {
+      tensors.remove(name);
+    }
+    tensors.put(EMBEDDING, Tensor.ofFloats(table, config.rowCount(), config.embeddingDim()));
+  }
+
+  private static boolean hasFieldTable(ModelConfig config, Map<String, Tensor> tensors) {
+    for (String name : tensors.keySet()) {
+      for (String field : config.fieldNames()) {
+        if (name.endsWith("." + field + ".weight") && name.contains("embedding")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Returns the per-field table name of each field, or null where there is none or several. */
+  private static String[] findFieldTables(ModelConfig config, Map<String, Tensor> tensors,
+      List<String> problems) {
     int m = config.fieldCount();
     int d = config.embeddingDim();
     String[] chosen = new String[m];
-    List<String> problems = new ArrayList<>();
-    int found = 0;
     for (int f = 0; f < m; f++) {
       String field = config.fieldNames().get(f);
       List<String> candidates = new ArrayList<>();
-      for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-        String name = entry.getKey();
+      for (String name : tensors.keySet()) {
         if (name.endsWith("." + field + ".weight") && name.contains("embedding")) {
           candidates.add(name);
         }
       }
       if (candidates.size() > 1) {
-        // A first-order table of the same field also matches; keep the [size, d] ones.
+        // A first-order table of the same field also matches, so keep the [size, d] ones.
         long size = config.fieldSize(f);
         candidates.removeIf(name -> !tensors.get(name).hasShape(size, d));
       }
       if (candidates.size() == 1) {
         chosen[f] = candidates.get(0);
-        found++;
       } else if (candidates.size() > 1) {
         problems.add("field '" + field + "' has " + candidates.size() + " per-field tables "
             + candidates + "; expected one");
-        found++;
       } else {
         problems.add("missing per-field table of field '" + field + "' (a key containing "
             + "'embedding' and ending with '." + field + ".weight')");
       }
     }
-    if (found == 0) {
-      return;
-    }
+    return chosen;
+  }
+
+  private static float[] concatenate(ModelConfig config, Map<String, Tensor> tensors,
+      String[] chosen, List<String> problems) {
+    int d = config.embeddingDim();
     float[] table = new float[config.rowCount() * d];
-    for (int f = 0; f < m; f++) {
+    for (int f = 0; f < chosen.length; f++) {
       if (chosen[f] == null) {
         continue;
       }
@@ -225,16 +253,11 @@ public final class StateDictSchema {
             + ", expected " + Arrays.toString(new long[] {config.fieldSize(f), d})
             + " (size of field '" + config.fieldNames().get(f) + "' in model.json x embedding_dim)");
       } else {
-        System.arraycopy(tensor.floats(), 0, table, config.offset(f) * d, config.fieldSize(f) * d);
+        System.arraycopy(tensor.floats(), 0, table, config.offset(f) * d,
+            config.fieldSize(f) * d);
       }
     }
-    if (!problems.isEmpty()) {
-      throw new InvalidModelException("Invalid per-field embedding tables", problems, FIX);
-    }
-    for (String name : chosen) {
-      tensors.remove(name);
-    }
-    tensors.put(EMBEDDING, Tensor.ofFloats(table, config.rowCount(), d));
+    return table;
   }
 
   /**

@@ -1,0 +1,127 @@
+package io.shaver.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shaver.model.ModelConfig;
+import io.shaver.model.ModelKind;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Checks the hand-written gradients against central finite differences of the batch loss. */
+class GradientCheckTest {
+
+  private static final double STEP = 1e-3;
+
+  static Stream<Arguments> models() {
+    return Stream.of(Arguments.of(ModelKind.DEEPFM, false), Arguments.of(ModelKind.DEEPFM, true),
+        Arguments.of(ModelKind.DCN_MIX, false), Arguments.of(ModelKind.DCN_MIX, true));
+  }
+
+  private static ModelConfig config(ModelKind kind, boolean batchNorm) {
+    return ModelConfig.builder().kind(kind).addField("a", 3).addField("b", 4).addField("c", 5)
+        .embeddingDim(3).hiddenSizes(List.of(5, 4)).batchNorm(batchNorm).crossLayers(2)
+        .experts(2).rank(3).build();
+  }
+
+  private static TrainableModel create(ModelConfig config, TrainSettings settings) {
+    return config.kind() == ModelKind.DEEPFM ? new DeepFmTrainable(config, settings)
+        : new DcnMixTrainable(config, settings);
+  }
+
+  @ParameterizedTest(name = "{0} batch norm {1}")
+  @MethodSource("models")
+  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm) {
+    ModelConfig config = config(kind, batchNorm);
+    TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
+    TrainableModel model = create(config, settings);
+    SplittableRandom random = new SplittableRandom(12);
+    // Shift every dense parameter so that zero-initialized biases exercise their gradients.
+    for (DenseParam param : model.denseParams()) {
+      for (int i = 0; i < param.size(); i++) {
+        param.values().put(i, param.values().get(i) + (float) (random.nextDouble() - 0.5) * 0.4f);
+      }
+    }
+    int batch = 6;
+    int[] ids = new int[batch * config.fieldCount()];
+    float[] labels = new float[batch];
+    for (int b = 0; b < batch; b++) {
+      for (int f = 0; f < config.fieldCount(); f++) {
+        ids[b * config.fieldCount() + f] = config.offset(f) + random.nextInt(config.fieldSize(f));
+      }
+      labels[b] = b % 2;
+    }
+    model.forwardBackward(ids, labels, batch);
+    int[] rows = {ids[0], ids[1], ids[2], ids[4]};
+    List<SparseTable> tables = model.sparseTables();
+    float[][][] tableGrads = new float[tables.size()][rows.length][];
+    for (int t = 0; t < tables.size(); t++) {
+      SparseTable table = tables.get(t);
+      for (int k = 0; k < rows.length; k++) {
+        tableGrads[t][k] = new float[table.width];
+        for (int j = 0; j < table.width; j++) {
+          tableGrads[t][k][j] = table.gradOf(rows[k], j);
+        }
+      }
+    }
+    List<DenseParam> params = model.denseParams();
+    float[][] denseGrads = new float[params.size()][];
+    for (int p = 0; p < params.size(); p++) {
+      denseGrads[p] = new float[params.get(p).size()];
+      params.get(p).grads().get(0, denseGrads[p]);
+    }
+
+    int checked = 0;
+    for (int t = 0; t < tables.size(); t++) {
+      SparseTable table = tables.get(t);
+      for (int k = 0; k < rows.length; k++) {
+        for (int j = 0; j < table.width; j++) {
+          double numeric = difference(model, ids, labels, batch, table.values,
+              rows[k] * table.width + j);
+          assertClose(numeric, tableGrads[t][k][j], "table " + t + " row " + rows[k] + " column " + j);
+          checked++;
+        }
+      }
+    }
+    for (int p = 0; p < params.size(); p++) {
+      DenseParam param = params.get(p);
+      for (int i = 0; i < param.size(); i += Math.max(1, param.size() / 7)) {
+        double numeric = difference(model, ids, labels, batch, param.values(), i);
+        assertClose(numeric, denseGrads[p][i], "dense parameter " + p + " index " + i);
+        checked++;
+      }
+    }
+    assertTrue(checked > 30, "checked " + checked + " entries");
+  }
+
+  private static void assertClose(double numeric, double analytic, String entry) {
+    assertEquals(numeric, analytic, 5e-4 + 2e-2 * Math.abs(numeric), entry);
+  }
+
+  private static double difference(TrainableModel model, int[] ids, float[] labels, int batch,
+      float[] values, int index) {
+    float original = values[index];
+    values[index] = (float) (original + STEP);
+    double plus = model.forwardBackward(ids, labels, batch);
+    values[index] = (float) (original - STEP);
+    double minus = model.forwardBackward(ids, labels, batch);
+    values[index] = original;
+    return (plus - minus) / (2 * STEP);
+  }
+
+  private static double difference(TrainableModel model, int[] ids, float[] labels, int batch,
+      FloatBuffer values, int index) {
+    float original = values.get(index);
+    values.put(index, (float) (original + STEP));
+    double plus = model.forwardBackward(ids, labels, batch);
+    values.put(index, (float) (original - STEP));
+    double minus = model.forwardBackward(ids, labels, batch);
+    values.put(index, original);
+    return (plus - minus) / (2 * STEP);
+  }
+}
