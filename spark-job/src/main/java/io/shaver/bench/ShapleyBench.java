@@ -2,6 +2,7 @@ package io.shaver.bench;
 
 import io.shaver.model.CtrModel;
 import io.shaver.model.CtrModels;
+import io.shaver.model.IncrementalForward;
 import io.shaver.model.ModelConfig;
 import io.shaver.model.ModelKind;
 import io.shaver.shapley.EncodedSamples;
@@ -13,6 +14,8 @@ import io.shaver.shapley.ShapleyEstimator;
 import io.shaver.shapley.Estimate;
 import io.shaver.shapley.TableLayout;
 import io.shaver.shapley.WalkEngine;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * sgemm rate. {@code variance}: spread of phi across seeds at equal evaluation counts, plain
  * permutations (2 passes) against antithetic pairs (1 pass).
  *
- * <p>Usage: {@code ShapleyBench throughput|variance [--threads N] [--batch B] [--samples S]
+ * <p>{@code phases}: thread CPU time of one walk batch on the calling thread, split into the
+ * model's reset, replace and logits calls, next to the same batch through the walk engine;
+ * the difference is the engine's own work (permutations, losses, crediting). Run it with one
+ * BLAS thread so that BLAS work is counted on the calling thread.
+ *
+ * <p>Usage: {@code ShapleyBench throughput|phases|variance [--threads N] [--batch B] [--samples S]
  * [--model deepfm,dcn_mix]}.
  * Results are logged at INFO (run with {@code -Dorg.apache.logging.log4j.level=INFO}).
  */
@@ -64,6 +72,10 @@ public final class ShapleyBench {
           throughput(kind, threads, batch, count, sgemm);
         }
       }
+      case "phases" -> {
+        phases(ModelKind.DEEPFM, batch);
+        phases(ModelKind.DCN_MIX, batch);
+      }
       case "variance" -> {
         for (double std : new double[] {0.05, 0.5}) {
           variance(ModelKind.DEEPFM, 6, 4, List.of(16, 16), 64, 40, std);
@@ -72,7 +84,7 @@ public final class ShapleyBench {
         }
       }
       default -> throw new IllegalArgumentException(
-          "mode must be throughput or variance, got " + mode);
+          "mode must be throughput, phases or variance, got " + mode);
     }
   }
 
@@ -142,16 +154,82 @@ public final class ShapleyBench {
         fmt(boundPerCpuSecond), fmt(100 * perCpuSecond / boundPerCpuSecond));
   }
 
+  /** Logs where one walk batch spends its CPU time; see the class comment. */
+  private static void phases(ModelKind kind, int batch) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    ModelConfig config = config(kind, CRITEO_FIELDS, CRITEO_FIELD_SIZE, 16,
+        List.of(400, 400, 400));
+    CtrModel model = model(config, 1, 0.05);
+    TableLayout layout = TableLayout.of(config);
+    EncodedSamples data = samples(layout, batch, 3);
+    ShapleyAccumulator accumulator = ShapleyAccumulator.create(layout.parameters(),
+        EstimatorSettings.DEFAULT_DENSE_PARAMETER_LIMIT);
+    try (WalkEngine engine = new WalkEngine(model, layout, Placeholder.zero(layout),
+        PermutationSource.seeded(1), false, batch)) {
+      for (int repeat = 0; repeat < 3; repeat++) {
+        long started = threads.getCurrentThreadCpuTime();
+        engine.walk(data, 0, batch, repeat, accumulator);
+        double millis = (threads.getCurrentThreadCpuTime() - started) / 1e6;
+        LOG.info("{} batch {}: walk engine {} ms CPU, {} ms per sample", kind, batch,
+            fmt(millis), String.format("%.3f", millis / batch));
+      }
+    }
+
+    int coordinates = layout.coordinates();
+    int[] ids = new int[batch * layout.fields()];
+    for (int b = 0; b < batch; b++) {
+      for (int f = 0; f < layout.fields(); f++) {
+        ids[b * layout.fields() + f] = data.id(b, f);
+      }
+    }
+    float[] x0 = new float[batch * coordinates];
+    model.embed(ids, batch, x0);
+    int[] order = new int[batch * coordinates];
+    PermutationSource permutations = PermutationSource.seeded(5);
+    for (int b = 0; b < batch; b++) {
+      permutations.permutation(0, b, coordinates, order, b * coordinates);
+    }
+    int[] coordinate = new int[batch];
+    float[] value = new float[batch];
+    float[] logits = new float[batch];
+    try (IncrementalForward forward = model.openIncremental(batch)) {
+      for (int repeat = 0; repeat < 3; repeat++) {
+        long replaceNanos = 0;
+        long logitsNanos = 0;
+        long started = threads.getCurrentThreadCpuTime();
+        forward.reset(ids, x0, batch);
+        forward.logits(logits);
+        long resetNanos = threads.getCurrentThreadCpuTime() - started;
+        for (int step = 0; step < coordinates - 1; step++) {
+          for (int b = 0; b < batch; b++) {
+            coordinate[b] = order[b * coordinates + step];
+          }
+          long beforeReplace = threads.getCurrentThreadCpuTime();
+          forward.replace(coordinate, value);
+          long beforeLogits = threads.getCurrentThreadCpuTime();
+          forward.logits(logits);
+          long after = threads.getCurrentThreadCpuTime();
+          replaceNanos += beforeLogits - beforeReplace;
+          logitsNanos += after - beforeLogits;
+        }
+        double total = (resetNanos + replaceNanos + logitsNanos) / 1e6;
+        LOG.info("{} batch {}: model alone {} ms CPU (reset {}, replace {}, logits {}), {} ms "
+                + "per sample", kind, batch, fmt(total), fmt(resetNanos / 1e6),
+            fmt(replaceNanos / 1e6), fmt(logitsNanos / 1e6),
+            String.format("%.3f", total / batch));
+      }
+    }
+  }
+
   /** Returns the CPU time of this process (all threads, BLAS threads included). */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Returns the 1-minute load average, or -1 where the platform has none. */
   private static double loadAverage() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        .getSystemLoadAverage();
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   /** Walks every sample once on {@code threads} engines and returns the evaluations made. */
