@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code shaver gpu-check} runs the CPU backend and says that no GPU backend exists. */
+/** {@code shaver gpu-check} runs the CPU backend and reports that no GPU backend exists. */
 class GpuCheckCommandTest {
 
   @Test

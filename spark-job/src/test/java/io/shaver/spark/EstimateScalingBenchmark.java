@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Scaling benchmark of the estimate stage on a standalone cluster of two one-core Workers:
  * one executor with one core against two executors with one core each, on a stored DeepFM
- * (20 fields of 40 rows, d = 16, hidden layers 200 and 200, batch norm) and about 3,600
- * samples. Each configuration runs 3 passes; throughput is the mean samples/s of passes 2 and
- * 3 from the driver's pass log (pass 1 also sorts and caches the data). Runs only when named:
+ * (20 fields of 40 rows, d = 16, hidden layers 200 and 200, batch norm) and about 16,000
+ * samples. Each configuration runs 3 passes. Throughput is the mean samples/s of passes 2 and
+ * 3 from the driver's pass log, because pass 1 also sorts and caches the data. Runs only when
+ * named:
  *
  * <pre>
  * mvn -B -o -pl spark-job test -Dtest=EstimateScalingBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -46,7 +47,7 @@ class EstimateScalingBenchmark {
   void oneVersusTwoExecutors() throws Exception {
     Path directory = Files.createDirectories(Path.of("target/benchmarks/estimate-scaling"));
     Path run = Files.createDirectories(directory.resolve("run"));
-    PreparedFixture.random(LAYOUT, 4_000, 13).write(SharedSpark.get(), run);
+    PreparedFixture.random(LAYOUT, 18_000, 13).write(SharedSpark.get(), run);
     ModelConfig architecture = deepFm();
     ModelStore.save(run.resolve("model"), architecture,
         CtrModels.randomStateDict(architecture, 5, 0.05), Map.of());
