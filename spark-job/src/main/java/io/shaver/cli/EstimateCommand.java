@@ -26,6 +26,7 @@ final class EstimateCommand extends StageCommand {
 
   @Override
   void runStage(JobConfig config) {
+    boolean created = !SparkSessions.exists();
     SparkSession spark = SparkSessions.getOrCreate(stageName());
     try {
       StoredModelSource model = StoredModelSource.read(
@@ -37,7 +38,9 @@ final class EstimateCommand extends StageCommand {
           + (result.converged() ? " (converged)" : " (pass limit)") + "; wrote "
           + result.shapley() + " and " + result.codebook());
     } finally {
-      spark.stop();
+      if (created) {
+        spark.stop();
+      }
     }
   }
 }

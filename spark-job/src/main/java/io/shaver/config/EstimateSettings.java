@@ -28,7 +28,7 @@ public final class EstimateSettings {
 
   public static final int DEFAULT_BATCH_SIZE = EstimatorSettings.DEFAULT_BATCH_SIZE;
 
-  /** Largest batch size; a walk engine holds m * d doubles of contributions per sample. */
+  /** Largest batch size. A walk engine keeps m * d doubles of contributions per sample. */
   public static final int MAX_BATCH_SIZE = 1 << 16;
 
   public static final boolean DEFAULT_ANTITHETIC = EstimatorSettings.DEFAULT_ANTITHETIC;

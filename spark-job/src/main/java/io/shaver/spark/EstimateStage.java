@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads {@code prepared/} and the model, computes the field-aware codebook from the
  * vocabulary counts (train and validation), and runs whole passes ({@link EstimationPass})
- * until the convergence rule holds after at least {@code min_passes}, or {@code max_passes}.
+ * until the convergence rule is met after at least {@code min_passes}, or {@code max_passes}.
  * Writes {@code checkpoints/pass-N/} after each pass, then {@code codebook/} and
  * {@code shapley/}. The data is partitioned across executors; the model and the placeholder
  * travel by broadcast.
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Smaller partitions (estimate.partitions) lower that bound linearly. The aggregated totals
  * are spread over the aggregation partitions in blocks of {@code block_size} parameters
  * (at most 32 bytes per parameter each, 3.1 GB over the whole cluster for the full table), and
- * the driver only ever holds the vocabulary counts (8 bytes per row, 48 MB) and the model.
+ * the driver keeps only the vocabulary counts (8 bytes per row, 48 MB) and the model.
  */
 public final class EstimateStage {
 
@@ -153,10 +153,12 @@ public final class EstimateStage {
         .with("model", modelSource.fingerprint());
 
     Broadcast<ModelSource> broadcast = context.broadcast(modelSource);
+    context.setJobDescription("estimate: sort the estimation rows by row key into batches");
     JavaRDD<SampleBlock> samples = EstimationSamples.build(prepared.splits(settings.data()),
         layout, new RowSampler(seed, settings.sampleFraction()), settings.partitions(),
         settings.batchSize());
     try {
+      context.setJobDescription("estimate: count the estimation rows");
       long expectedRows = Math.round(prepared.splits(settings.data()).count()
           * settings.sampleFraction());
       EstimationPass pass = new EstimationPass(context, samples,

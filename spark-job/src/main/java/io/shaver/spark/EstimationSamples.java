@@ -13,7 +13,7 @@ import scala.Tuple2;
  * row key, cut into walk batches and spread over the walk partitions, packed into
  * {@link SampleBlock}s and cached in memory and on disk for every pass.
  *
- * <p>Batches are canonical: the rows are sorted by row key and batch b holds rows
+ * <p>Batches are canonical: the rows are sorted by row key and batch b contains rows
  * {@code [b * B, (b + 1) * B)} of that order, B being the batch size. Batch b goes to
  * partition {@code b mod partitions} and is walked whole by one task. The models compute in
  * float, and a sample's float rounding can depend on which samples share its batch, so fixing

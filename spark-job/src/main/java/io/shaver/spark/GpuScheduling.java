@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Spark 4.2 schedules a profile only on YARN, Kubernetes and standalone masters with dynamic
  * allocation enabled. With a local master a GPU request is never granted and the stage waits
  * forever, so that case is caught before any work: it fails or runs on the CPU, as
- * {@code estimate.gpu.on_local_master} says.
+ * {@code estimate.gpu.on_local_master} sets.
  */
 final class GpuScheduling {
 

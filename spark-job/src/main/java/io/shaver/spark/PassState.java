@@ -4,7 +4,7 @@ import io.shaver.shapley.Convergence;
 import io.shaver.shapley.EstimatorSettings;
 
 /**
- * Where an estimation stands after whole passes: passes done, samples and evaluations so far,
+ * State of an estimation after whole passes: passes done, samples and evaluations so far,
  * the rows walked per pass (-1 before the first pass), the samples per walk partition (null
  * until a pass of this run reports them), and the convergence summary (null before any pass).
  */
@@ -22,7 +22,7 @@ record PassState(int passes, long samples, long evaluations, long rowsPerPass,
         || (convergence != null && convergence.isConverged(passes, settings));
   }
 
-  /** Returns whether the convergence rule holds (as opposed to stopping at the pass limit). */
+  /** Returns whether the convergence rule is met, as opposed to stopping at the pass limit. */
   boolean converged(EstimatorSettings settings) {
     return convergence != null && convergence.isConverged(passes, settings);
   }

@@ -21,7 +21,7 @@ final class SampleBlock implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** Most samples per block: 2^20, so 40 fields take 160 MiB of ids. */
+  /** Maximum samples per block: 2^20, so 40 fields take 160 MiB of ids. */
   static final int MAX_SAMPLES = 1 << 20;
 
   private final int fields;

@@ -26,4 +26,12 @@ public final class SparkSessions {
     }
     return builder.getOrCreate();
   }
+
+  /**
+   * Returns whether a default session exists already, for example one that a caller in the
+   * same JVM started; a command should stop only a session it created.
+   */
+  public static boolean exists() {
+    return SparkSession.getDefaultSession().isDefined();
+  }
 }

@@ -28,9 +28,9 @@ import scala.Tuple2;
 /**
  * Block aggregation and checkpoints at the parameter count of KDD Cup 2012 (6 million rows x
  * 16 dimensions = 96 million parameters) with few touched parameters. A model with a table of
- * that size (384 MB of floats, and an n * d row output) is too large for a unit test, so the
- * walk is replaced by random per-task statistics; the aggregation, convergence and checkpoint
- * code is the production code.
+ * that size (384 MB of floats, and an n * d row output) is too large for a unit test. So random
+ * per-task statistics stand in for the walks, and the aggregation, convergence and checkpoint
+ * code under test is the production code.
  */
 class BlockAggregationTest {
 
@@ -109,7 +109,7 @@ class BlockAggregationTest {
   }
 
   @Test
-  void serializedBlockCostsAboutTwentyEightBytesPerTouchedParameter() throws Exception {
+  void serializedBlockSizePerTouchedParameter() throws Exception {
     ParameterBlock block = ParameterBlock.empty(7, (int) BLOCK_SIZE, false);
     for (int local = 0; local < 1_000; local++) {
       block.add(local * 13, 0.5 * local, 0.25 * local * local, 1 + local % 3);
@@ -117,8 +117,8 @@ class BlockAggregationTest {
 
     int bytes = serializedSize(block);
 
-    assertTrue(bytes >= 28 * 1_000 && bytes < 28 * 1_000 + 400,
-        "serialized size " + bytes + " bytes for 1000 touched parameters");
+    assertTrue(bytes >= 28 * 1_000, "serialized size " + bytes + " bytes for 1000 parameters");
+    assertTrue(bytes < 28 * 1_000 + 400, "serialized size " + bytes + " bytes for 1000 parameters");
   }
 
   @Test
@@ -160,7 +160,8 @@ class BlockAggregationTest {
         "max phi");
     assertEquals(expected.minPhi(), actual.minPhi(), 1e-12 * Math.abs(expected.minPhi()),
         "min phi");
-    assertTrue(actual.maxPhi() > 0 && actual.minPhi() < 0, "the range includes 0: " + actual);
+    assertTrue(actual.maxPhi() > 0, "max phi above 0: " + actual);
+    assertTrue(actual.minPhi() < 0, "min phi below 0: " + actual);
   }
 
   private static int serializedSize(Object value) throws Exception {

@@ -16,10 +16,11 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Spark application for the standalone cluster tests: runs the estimate stage with a model
- * source read from a file (the stored-model loader is not in this build) and writes the
- * application id on the first line, then one line per walk task: "pass partition attempt
- * executor device backend samples".
+ * Spark application for the standalone cluster tests and the scaling benchmark. It runs the
+ * estimate stage with a model source read from a Java-serialized file, so a test can ship a
+ * test model as well as a stored one. It writes the application id on the first line of the
+ * task file, then one line per walk task: "pass partition attempt executor device backend
+ * samples seconds".
  *
  * <p>Arguments: config file, model source file, {@code fresh} or {@code resume}, task file.
  */
@@ -44,7 +45,7 @@ public final class EstimateApp {
         for (TaskSummary task : result.passReports().get(pass)) {
           lines.add((pass + 1) + " " + task.partition() + " " + task.attempt() + " "
               + task.executor() + " " + task.device() + " " + task.backend().replace(' ', '_')
-              + " " + task.samples());
+              + " " + task.samples() + " " + task.seconds());
         }
       }
       Files.write(tasks, lines, StandardCharsets.UTF_8);

@@ -232,7 +232,7 @@ class EstimateClusterTest {
     return lines;
   }
 
-  /** Returns the worker whose work directory holds the executor's directory. */
+  /** Returns the worker whose work directory contains the executor's directory. */
   private static int workerOf(String application, String executor) {
     for (int worker = 0; worker < 2; worker++) {
       Path work = directory.resolve("cluster/work-" + worker + "/" + application + "/" + executor);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The estimate stage with a stored model ({@code model/model.safetensors} and
  * {@code model/model.json}) of each architecture, broadcast as bytes and loaded by ModelStore
  * on the executors, against the single-JVM estimator on the same loaded model. These models
- * compute in float and their rounding depends on which samples share a batch, so the match
- * holds because both sides cut the same batches from the rows in row-key order.
+ * compute in float and their rounding depends on which samples share a batch, so they match
+ * only because both sides cut the same batches from the rows in row-key order.
  */
 class StoredModelEstimateTest {
 
