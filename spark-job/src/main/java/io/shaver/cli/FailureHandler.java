@@ -1,6 +1,7 @@
 package io.shaver.cli;
 
 import io.shaver.config.ConfigException;
+import io.shaver.data.InputDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -24,7 +25,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
     }
     String stage = e instanceof StageFailedException failed ? failed.stage() : command;
     Throwable cause = e instanceof StageFailedException && e.getCause() != null ? e.getCause() : e;
-    if (!(cause instanceof UnsupportedOperationException)) {
+    if (cause instanceof UnsupportedOperationException || cause instanceof InputDataException) {
+      LOG.debug("Stage '{}' failed", stage, cause);
+    } else {
       LOG.error("Stage '{}' failed", stage, cause);
     }
     LOG.error("FAILED: stage '{}': {}", stage, describe(cause));

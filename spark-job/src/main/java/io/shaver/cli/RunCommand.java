@@ -14,9 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Runs prepare, train, estimate, compress, evaluate and report in order,"
-        + " skipping each stage whose outputs are complete and were made with the same"
-        + " configuration.")
+    description = "Runs prepare, train, estimate (and estimate-zero when"
+        + " estimate.zero_baseline is on), compress, evaluate and report in order, skipping each"
+        + " stage whose outputs are complete and were made with the same configuration.")
 final class RunCommand extends StageCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

@@ -35,7 +35,9 @@ final class SummaryTable {
 
     out.printf(Locale.ROOT, ROW, "budget", "method", "kept", "bytes", "AUC", "dAUC");
     JsonNode unpruned = summary.path("unpruned");
-    out.printf(Locale.ROOT, ROW, "none", "unpruned", "", "",
+    long parameters = summary.path("model").path("n").asLong()
+        * summary.path("model").path("d").asLong();
+    out.printf(Locale.ROOT, ROW, "none", "unpruned", parameters, parameters * Float.BYTES,
         number(unpruned.path("auc"), "%.4f"), "");
     for (JsonNode result : summary.path("results")) {
       out.printf(Locale.ROOT, ROW, result.path("budget").asText(),

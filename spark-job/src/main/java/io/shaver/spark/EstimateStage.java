@@ -237,6 +237,13 @@ public final class EstimateStage {
         new Path(run, zeroBaseline ? "shapley-zero" : ShapleyOutputs.SHAPLEY),
         checkpoints.path(state.passes()), state.samples(), layout, prepared.fieldNames(),
         prepared.tokens(), results);
+    if (!converged) {
+      LOG.warn("The estimate did not converge: convergence ratio {} after {} passes is above"
+          + " estimate.threshold {}. For steadier phi, raise estimate.max_passes and run"
+          + " estimate --resume, which continues from the last pass.",
+          String.format("%.4g", state.convergence().ratio()), state.passes(),
+          config.estimate().threshold());
+    }
     LOG.info("Estimation {} after {} passes in {}: {} samples, {} evaluations, convergence"
         + " ratio {}", converged ? "converged" : "stopped at the pass limit", state.passes(),
         Durations.format((System.nanoTime() - started) / 1e9), state.samples(),

@@ -78,7 +78,7 @@ class EstimateCommandTest {
         .write().mode("overwrite").parquet(prepared.resolve("fields").toString());
     StructType vocabulary = new StructType().add("field", DataTypes.StringType)
         .add("token", DataTypes.StringType).add("local_id", DataTypes.IntegerType)
-        .add("global_id", DataTypes.IntegerType).add("count", DataTypes.LongType);
+        .add("global_id", DataTypes.IntegerType).add("train_val_count", DataTypes.LongType);
     spark.createDataFrame(List.of(RowFactory.create("a", "x", 0, 0, 4L),
             RowFactory.create("a", "y", 1, 1, 4L), RowFactory.create("a", "z", 2, 2, 4L),
             RowFactory.create("b", "u", 0, 3, 6L), RowFactory.create("b", "v", 1, 4, 6L)),

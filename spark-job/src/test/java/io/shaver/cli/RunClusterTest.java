@@ -22,7 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunClusterTest {
 
-  private static final double TOLERANCE = 1e-9;
+  /**
+   * OpenBLAS rounds a GEMM differently with the thread count and the batch split, so phi on
+   * the cluster's one-core executors differs from local phi in the last float bits, which can
+   * swap a few near-tied parameters at a budget boundary. Metrics must agree to 1e-4.
+   */
+  private static final double TOLERANCE = 1e-4;
 
   @TempDir
   static Path directory;
@@ -74,6 +79,8 @@ class RunClusterTest {
         remote.get("unpruned").get("auc").asDouble(), TOLERANCE);
     assertEquals(local.get("estimation").get("samples").asLong(),
         remote.get("estimation").get("samples").asLong());
+    assertEquals(local.get("estimation").get("evaluations").asLong(),
+        remote.get("estimation").get("evaluations").asLong());
     assertEquals(local.get("results").size(), remote.get("results").size());
     for (int i = 0; i < local.get("results").size(); i++) {
       JsonNode expected = local.get("results").get(i);
