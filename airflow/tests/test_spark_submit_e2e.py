@@ -186,6 +186,11 @@ def write_config(tmp_path: Path) -> Path:
         "  format: criteo\n"
         f"  path: {tmp_path / 'unused-input.txt'}\n"
         "  min_count: 1\n"
+        "# Small sizes keep the whole pipeline within a few minutes on 2 cores.\n"
+        "model: {kind: deepfm, hidden: [32]}\n"
+        "train: {batch_size: 256, max_epochs: 2, patience: 1}\n"
+        "estimate: {data: val, max_passes: 1, batch_size: 128, zero_baseline: false}\n"
+        "evaluate: {methods: [shaver-codebook, magnitude, random], ptq_bits: [8]}\n"
     )
     return config
 
