@@ -15,10 +15,12 @@ is missing or older than the sources.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -261,10 +263,15 @@ def check_run_outputs(plan, params):
     assert 0 <= summary["unpruned"]["auc"] <= 1
 
     rows = {(row["method"], row["budget"]): row for row in summary["results"]}
+    parameters = summary["model"]["n"] * summary["model"]["d"]
     for ratio in params["sparsity"]:
         label = submit.budget_label(ratio)
         assert ("shaver-codebook", label) in rows, f"{label} missing from {summary_file}"
-        assert rows[("shaver-codebook", label)]["sparsity"] == pytest.approx(ratio, abs=1e-12)
+        # A budget prunes floor(n * d * ratio) parameters, so the reported sparsity is that
+        # count over n * d, not the ratio itself.
+        pruned = math.floor(Decimal(str(ratio)) * parameters)
+        assert rows[("shaver-codebook", label)]["sparsity"] == pytest.approx(
+            pruned / parameters, abs=1e-12)
 
     result = checks.check_report(params, DS)
     assert result["passed"] is True

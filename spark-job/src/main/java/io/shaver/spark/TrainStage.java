@@ -10,9 +10,7 @@ import io.shaver.pipeline.StageContext;
 import io.shaver.train.EncodedSplit;
 import io.shaver.train.TrainResult;
 import io.shaver.train.Trainer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +62,19 @@ public final class TrainStage implements Stage {
     JobConfig config = context.config();
     RunLayout layout = context.layout();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    FieldTable fields = FieldTable.read(spark, layout);
+    PreparedData fields = PreparedData.open(spark, layout.root());
 
     if (config.model().path().isPresent()) {
       importModel(new Path(config.model().path().get()), fields, layout, hadoopConf);
       return;
     }
 
-    ModelConfig modelConfig = config.model().toModelConfig(fields.names(), fields.sizes());
+    ModelConfig modelConfig = config.model().toModelConfig(fields.fieldNames(),
+        fields.fieldSizes());
     long start = System.nanoTime();
-    EncodedSplit train = collectSplit(spark, layout, "train", fields.names().size());
-    EncodedSplit validation = collectSplit(spark, layout, "val", fields.names().size());
+    int fieldCount = fields.fieldNames().size();
+    EncodedSplit train = collectSplit(spark, layout, "train", fieldCount);
+    EncodedSplit validation = collectSplit(spark, layout, "val", fieldCount);
     LOG.info("Collected {} training and {} validation samples to the driver in {} s",
         train.size(), validation.size(), seconds(start));
 
@@ -91,18 +91,19 @@ public final class TrainStage implements Stage {
         layout.model(), result.bestEpoch(), String.format("%.5f", result.bestValidationAuc()));
   }
 
-  private static void importModel(Path source, FieldTable fields, RunLayout layout,
+  private static void importModel(Path source, PreparedData fields, RunLayout layout,
       Configuration hadoopConf) throws Exception {
     ModelStore.StoredModel stored = ModelDirectories.load(source, hadoopConf);
     ModelConfig modelConfig = stored.config();
-    if (!modelConfig.fieldNames().equals(fields.names())
-        || !Arrays.equals(modelConfig.fieldSizes(), fields.sizes())) {
+    if (!modelConfig.fieldNames().equals(fields.fieldNames())
+        || !Arrays.equals(modelConfig.fieldSizes(), fields.fieldSizes())) {
       throw new IllegalArgumentException("The model at model.path " + source + " does not fit"
           + " the prepared data: it has " + modelConfig.fieldCount() + " fields with sizes "
           + Arrays.toString(modelConfig.fieldSizes()) + " (" + modelConfig.fieldNames()
-          + "), the data " + fields.names().size() + " fields with sizes "
-          + Arrays.toString(fields.sizes()) + " (" + fields.names() + "). Prepare the data"
-          + " with the encoding the model was trained on (data.format: encoded).");
+          + "), the data " + fields.fieldNames().size() + " fields with sizes "
+          + Arrays.toString(fields.fieldSizes()) + " (" + fields.fieldNames() + ")."
+          + " Prepare the data with the encoding the model was trained on"
+          + " (data.format: encoded).");
     }
     Map<String, String> provenance = new LinkedHashMap<>(stored.metadata());
     provenance.put("imported_from", source.toString());
@@ -135,22 +136,5 @@ public final class TrainStage implements Stage {
 
   private static String seconds(long start) {
     return String.format("%.1f", (System.nanoTime() - start) / 1e9);
-  }
-
-  /** Field names and sizes of {@code prepared/fields}, in field order. */
-  record FieldTable(List<String> names, int[] sizes) {
-
-    static FieldTable read(SparkSession spark, RunLayout layout) {
-      List<Row> rows = new ArrayList<>(spark.read().parquet(layout.fields().toString())
-          .select("field", "size", "offset").collectAsList());
-      rows.sort(Comparator.comparingLong(row -> ((Number) row.get(2)).longValue()));
-      List<String> names = new ArrayList<>();
-      int[] sizes = new int[rows.size()];
-      for (int f = 0; f < rows.size(); f++) {
-        names.add(rows.get(f).getString(0));
-        sizes[f] = ((Number) rows.get(f).get(1)).intValue();
-      }
-      return new FieldTable(List.copyOf(names), sizes);
-    }
   }
 }
