@@ -68,6 +68,8 @@ class EstimateScalingBenchmark {
       for (int round = 0; round < ROUNDS; round++) {
         for (int cores = 1; cores <= 2; cores++) {
           Path log = directory.resolve("submit-" + cores + "-" + round + ".log");
+          String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+          ExecutorCpu cpu = new ExecutorCpu(cluster);
           StandaloneCluster.SubmitResult result = cluster.submit(List.of(
               "--deploy-mode", "client", "--class", EstimateApp.class.getName(),
               "--conf", "spark.driver.host=127.0.0.1",
@@ -81,11 +83,15 @@ class EstimateScalingBenchmark {
               modelFile.toAbsolutePath().toString(), "fresh",
               directory.resolve("tasks-" + cores + "-" + round + ".txt").toAbsolutePath()
                   .toString()), log, Duration.ofMinutes(15));
+          cpu.close();
           assertEquals(0, result.exitCode(), result.output());
           double rate = steadyThroughput(result.output());
           throughput[cores] += rate / ROUNDS;
           report.add("round " + round + ", " + cores + " executor(s) x 1 core: "
-              + String.format("%.1f", rate) + " samples/s (passes 2-3)");
+              + String.format("%.1f", rate) + " samples/s (passes 2-3); "
+              + taskSeconds(directory.resolve("tasks-" + cores + "-" + round + ".txt"))
+              + "; executor CPU " + String.format("%.1f", cpu.seconds()) + " s in "
+              + cpu.executors() + " executor JVM(s); /proc/loadavg before: " + loadBefore);
         }
       }
     }
@@ -94,6 +100,56 @@ class EstimateScalingBenchmark {
     Files.write(directory.resolve("../estimate-scaling.txt"), report, StandardCharsets.UTF_8);
     report.forEach(line -> org.slf4j.LoggerFactory.getLogger(EstimateScalingBenchmark.class)
         .info(line));
+  }
+
+  /**
+   * Samples the CPU time of the cluster's executor JVMs (children of the Workers) every half
+   * second while an application runs, so the report shows how many cores the executors used.
+   */
+  private static final class ExecutorCpu implements AutoCloseable {
+    private final Map<Long, Duration> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    ExecutorCpu(StandaloneCluster cluster) {
+      sampler.scheduleAtFixedRate(() -> cluster.workers().stream()
+          .flatMap(Process::descendants)
+          .filter(process -> process.info().commandLine().orElse("")
+              .contains("CoarseGrainedExecutorBackend"))
+          .forEach(process -> process.info().totalCpuDuration()
+              .ifPresent(cpu -> latest.put(process.pid(), cpu))),
+          0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    double seconds() {
+      return latest.values().stream().mapToLong(Duration::toMillis).sum() / 1000.0;
+    }
+
+    int executors() {
+      return latest.size();
+    }
+
+    @Override
+    public void close() {
+      sampler.shutdownNow();
+    }
+  }
+
+  /** Returns the walk task seconds of passes 2 and 3 per executor, from a task file. */
+  private static String taskSeconds(Path tasks) throws java.io.IOException {
+    Map<String, double[]> byExecutor = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(tasks, StandardCharsets.UTF_8)) {
+      String[] task = line.split(" ");
+      if (!line.startsWith("application ") && Integer.parseInt(task[0]) >= 2) {
+        double[] totals = byExecutor.computeIfAbsent(task[3], executor -> new double[2]);
+        totals[0] += Long.parseLong(task[6]);
+        totals[1] += Double.parseDouble(task[7]);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    byExecutor.forEach((executor, totals) -> parts.add(String.format(
+        "executor %s walked %.0f samples in %.1f task-s", executor, totals[0], totals[1])));
+    return String.join(", ", parts);
   }
 
   private static double steadyThroughput(String driverLog) {
