@@ -152,6 +152,12 @@ public final class EstimateStage {
         .with("placeholder", placeholder.kind().name().toLowerCase(java.util.Locale.ROOT))
         .with("model", modelSource.fingerprint());
 
+    if (state.finished(rule)) {
+      LOG.info("Checkpoint pass-{} already meets the stopping rule; writing the outputs",
+          state.passes());
+      return writeOutputs(state, rule, layout, prepared, codebook, checkpoints, provenance,
+          List.of(), started);
+    }
     Broadcast<ModelSource> broadcast = context.broadcast(modelSource);
     context.setJobDescription("estimate: sort the estimation rows by row key into batches");
     JavaRDD<SampleBlock> samples = EstimationSamples.build(prepared.splits(settings.data()),

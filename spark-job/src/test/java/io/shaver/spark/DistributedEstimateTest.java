@@ -182,6 +182,12 @@ class DistributedEstimateTest {
     assertEquals("3", metadata.get("shaver.pass"), "pass in checkpoint metadata");
     assertEquals(Long.toString(resumed.samples()), metadata.get("shaver.samples"),
         "samples in checkpoint metadata");
+
+    EstimateResult again = estimate(
+        config(run, "max_passes: 3", "threshold: 1e-9", "partitions: 4"), MODEL, true);
+    assertEquals(3, again.passes(), "passes when the checkpoint is already final");
+    assertEquals(0, again.passReports().size(), "passes run when the checkpoint is final");
+    ShapleyTable.read(spark, run, LAYOUT.dimension()).assertMatches(uninterrupted, TOLERANCE);
   }
 
   @Test

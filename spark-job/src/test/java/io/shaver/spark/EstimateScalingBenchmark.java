@@ -112,10 +112,14 @@ class EstimateScalingBenchmark {
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     ExecutorCpu(StandaloneCluster cluster) {
+      // An executor of the previous application may still be exiting; it does not count.
+      java.time.Instant started = java.time.Instant.now();
       sampler.scheduleAtFixedRate(() -> cluster.workers().stream()
           .flatMap(Process::descendants)
           .filter(process -> process.info().commandLine().orElse("")
               .contains("CoarseGrainedExecutorBackend"))
+          .filter(process -> process.info().startInstant()
+              .map(start -> !start.isBefore(started)).orElse(false))
           .forEach(process -> process.info().totalCpuDuration()
               .ifPresent(cpu -> latest.put(process.pid(), cpu))),
           0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
