@@ -22,7 +22,7 @@ public final class DeviceBinding implements Serializable {
     this.address = address;
   }
 
-  /** Returns the binding of a task that holds no accelerator. */
+  /** Returns the binding of a task that has no accelerator. */
   public static DeviceBinding none() {
     return NONE;
   }

@@ -58,7 +58,7 @@ public final class AtomicDirectory implements AutoCloseable {
     }
   }
 
-  /** Returns whether {@code directory} holds a complete output (a {@code _SUCCESS} marker). */
+  /** Returns whether {@code directory} contains a complete output (a {@code _SUCCESS} marker). */
   public static boolean isComplete(Path directory, Configuration hadoopConf) {
     try {
       FileSystem fileSystem = directory.getFileSystem(hadoopConf);

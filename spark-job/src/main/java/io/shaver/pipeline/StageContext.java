@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
-/** What a running stage may use: the config, the run layout and a lazily started Spark. */
+/** Resources of a running stage: the config, the run layout and a lazily started Spark. */
 public final class StageContext {
 
   private final JobConfig config;

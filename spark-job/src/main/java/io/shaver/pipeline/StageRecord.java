@@ -3,7 +3,7 @@ package io.shaver.pipeline;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * What {@code run} stores about a finished stage in {@code _stages/<name>.json}: the
+ * Record of a finished stage that {@code run} stores in {@code _stages/<name>.json}: the
  * fingerprint of its inputs and how long it took.
  */
 public record StageRecord(

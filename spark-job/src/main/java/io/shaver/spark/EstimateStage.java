@@ -100,7 +100,7 @@ public final class EstimateStage {
 
   /**
    * Makes this run the zero-placeholder baseline: phi estimated with zero placeholders,
-   * whatever {@code estimate.placeholder} says, written to {@code shapley-zero/} with its own
+   * whatever {@code estimate.placeholder} sets, written to {@code shapley-zero/} with its own
    * checkpoints under {@code checkpoints-zero/}; no codebook is written.
    */
   public EstimateStage zeroBaseline() {

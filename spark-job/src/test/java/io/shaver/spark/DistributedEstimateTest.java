@@ -199,8 +199,8 @@ class DistributedEstimateTest {
     IllegalStateException error = assertThrows(IllegalStateException.class,
         () -> estimate(otherSeed, MODEL, true));
 
-    assertTrue(error.getMessage().contains("seed=2023") && error.getMessage().contains("seed=7"),
-        error.getMessage());
+    assertTrue(error.getMessage().contains("seed=2023"), error.getMessage());
+    assertTrue(error.getMessage().contains("seed=7"), error.getMessage());
     assertTrue(error.getMessage().contains("without --resume"), error.getMessage());
   }
 
