@@ -281,8 +281,8 @@ public final class FullStateWalker implements Walker {
   private static void validate(CtrModel model, TableLayout layout, Placeholder placeholder,
       int maxBatch, int maxRows) {
     if (!(model instanceof DeepFm)) {
-      throw new IllegalArgumentException("full-state walks support DEEPFM models only, got "
-          + model.config().kind());
+      throw new IllegalArgumentException("full-state walks support only " + ModelKind.DEEPFM
+          + " models, got " + model.config().kind());
     }
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
