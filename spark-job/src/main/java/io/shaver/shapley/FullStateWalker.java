@@ -78,8 +78,8 @@ public final class FullStateWalker implements Walker {
    * ops once constructed; if the constructor throws, the caller must close them.
    *
    * @param maxBatch largest number of samples per {@link #walk} call, >= 1
-   * @param maxRows largest number of states per group, >= 1; a group always holds at least
-   *     one sample, so a sample with more than {@code maxRows - 1} coordinates exceeds it
+   * @param maxRows largest number of states per group, >= 1; a group always contains at
+   *     least one sample, so a sample with more than {@code maxRows - 1} coordinates exceeds it
    * @throws IllegalArgumentException if the model is not a DeepFM, its table does not match
    *     the layout, or the placeholder covers a different number of coordinates
    */

@@ -1,9 +1,9 @@
 package io.shaver.shapley;
 
 /**
- * The dense operations of a {@link FullStateWalker}, on the device that holds its buffers.
- * Matrices are row-major. A buffer holds floats, ints or doubles, as allocated; passing one of
- * another element type, or of another implementation, is an error.
+ * The dense operations of a {@link FullStateWalker}, on the device of its buffers.
+ * Matrices are row-major. A buffer contains floats, ints or doubles, as allocated. Passing one
+ * of another element type, or of another implementation, is an error.
  *
  * <p>Not thread-safe. Closing the ops frees every buffer they allocated.
  */

@@ -27,8 +27,8 @@ class FullStateWalkerTest {
    * Largest accepted |phi difference| between the walkers. They compute each state's logit
    * in float32 by different routes (incremental updates of the first layer versus one GEMM of
    * the whole state), so a logit of magnitude about 1 can differ by a few ulps (2^-24 each),
-   * and the loss by as much (|dloss/dlogit| <= 1). 1e-7 bounds one contribution's difference;
-   * phi, a mean of many contributions, differed by at most 4e-9 when this was written, while
+   * and the loss by as much (|dloss/dlogit| <= 1). 1e-7 bounds one contribution's difference.
+   * Phi, a mean of many contributions, differed by at most 4e-9 when this was written, and
    * the phi values are about 1e-2.
    */
   private static final double PHI_TOLERANCE = 1e-7;
