@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * Picks the walk backend for the device a task was bound to and the model it walks.
  *
  * <p>An unbound task walks on the CPU. A task bound to a GPU walks on the CUDA full-state
- * backend when the model kind is supported (DeepFM) and CUDA loads; otherwise it walks on the
- * CPU, and the first such task per device and cause in a JVM logs a warning naming the
- * device and the model kind or the load failure, so a GPU cluster that runs on its CPUs is
+ * backend when the model kind is supported (DeepFM) and CUDA loads. Otherwise it walks on the
+ * CPU, and the first such task per device and cause in a JVM logs a warning that names the
+ * device and the model kind or the load failure. So a GPU cluster that runs on its CPUs is
  * visible in the executor logs.
  */
 public final class WalkBackends {

@@ -23,7 +23,7 @@ public final class CudaLibraries {
   private CudaLibraries() {
   }
 
-  /** Returns why CUDA cannot be used in this JVM, or empty if it loaded and sees a device. */
+  /** Returns why CUDA cannot be used in this JVM, or empty if it loaded and found a device. */
   public static Optional<String> loadFailure() {
     return Optional.ofNullable(status().failure());
   }

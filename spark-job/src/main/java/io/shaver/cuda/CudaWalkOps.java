@@ -32,8 +32,8 @@ public final class CudaWalkOps implements WalkOps {
   private final cublasContext blas;
   private final CudaKernels kernels;
   private final List<DeviceBuffer> buffers = new ArrayList<>();
-  private final FloatPointer one = new FloatPointer(1f);
-  private final FloatPointer zero = new FloatPointer(0f);
+  private final FloatPointer alpha = new FloatPointer(1f);
+  private final FloatPointer beta = new FloatPointer(0f);
   private boolean closed;
 
   private record DeviceBuffer(Pointer address, long length, int elementSize)
@@ -64,7 +64,14 @@ public final class CudaWalkOps implements WalkOps {
     Cuda.checkBlas(cublas.cublasCreate_v2(blas), "cublasCreate");
     Cuda.checkBlas(cublas.cublasSetMathMode(blas, cublas.CUBLAS_DEFAULT_MATH),
         "cublasSetMathMode");
-    this.kernels = CudaKernels.compile(device);
+    CudaKernels compiled;
+    try {
+      compiled = CudaKernels.compile(device);
+    } catch (RuntimeException e) {
+      cublas.cublasDestroy_v2(blas);
+      throw e;
+    }
+    this.kernels = compiled;
   }
 
   @Override
@@ -150,7 +157,7 @@ public final class CudaWalkOps implements WalkOps {
     FloatPointer right = floats(b, (long) inner * cols);
     FloatPointer result = floats(c, (long) rows * cols);
     Cuda.checkBlas(cublas.cublasSgemm_v2(blas, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N,
-        cols, rows, inner, one, right, cols, left, inner, zero, result, cols), "cublasSgemm");
+        cols, rows, inner, alpha, right, cols, left, inner, beta, result, cols), "cublasSgemm");
   }
 
   @Override
@@ -207,8 +214,8 @@ public final class CudaWalkOps implements WalkOps {
     buffers.clear();
     kernels.close();
     cublas.cublasDestroy_v2(blas);
-    one.close();
-    zero.close();
+    alpha.close();
+    beta.close();
   }
 
   /** Makes this device current on the calling thread; Spark may call from another thread. */
