@@ -61,7 +61,8 @@ public final class CudaLibraries {
         return new Status(0, "the CUDA runtime loaded but sees no device");
       }
       return new Status(count[0], null);
-    } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+    } catch (LinkageError | RuntimeException e) {
+      // A missing library or driver must make tasks fall back to the CPU, never fail them.
       return new Status(0, describe(e));
     }
   }

@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Permutation walks computed from full forwards of every walk state, for devices where a few
- * large matrix products beat many small incremental updates.
+ * large matrix products beat many small incremental updates. The walks estimate the per-sample
+ * Shapley values of Shaver (Tran et al., "On-device Content-based Recommendation with
+ * Single-shot Embedding Pruning: A Cooperative Game Perspective", WWW 2025).
  *
  * <p>For one sample with D = m * d coordinates and removal order {@code pi}, state t (t = 0 ..
  * D) is its input with coordinates {@code pi[0 .. t)} set to their placeholder values. The
