@@ -5,6 +5,7 @@ import io.shaver.shapley.PermutationSource;
 import io.shaver.shapley.Placeholder;
 import io.shaver.shapley.TableLayout;
 import io.shaver.shapley.WalkEngine;
+import io.shaver.shapley.Walker;
 
 /**
  * The CPU backend: the model's own forward passes, which run on ND4J (OpenBLAS sgemm) for the
@@ -33,7 +34,7 @@ public final class CpuWalkBackend implements WalkBackend {
   }
 
   @Override
-  public WalkEngine open(CtrModel model, TableLayout layout, Placeholder placeholder,
+  public Walker open(CtrModel model, TableLayout layout, Placeholder placeholder,
       PermutationSource permutations, boolean antithetic, int maxBatch) {
     return new WalkEngine(model, layout, placeholder, permutations, antithetic, maxBatch);
   }

@@ -5,9 +5,10 @@ import io.shaver.shapley.PermutationSource;
 import io.shaver.shapley.Placeholder;
 import io.shaver.shapley.TableLayout;
 import io.shaver.shapley.WalkEngine;
+import io.shaver.shapley.Walker;
 
 /**
- * Where the dense math of Shapley walks runs. A backend opens walk engines; every backend
+ * Where the dense math of Shapley walks runs. A backend opens walkers; every backend
  * must credit the same contributions to the same parameters, so that phi does not depend on
  * the backend beyond float rounding.
  */
@@ -20,10 +21,12 @@ public interface WalkBackend {
   DeviceBinding device();
 
   /**
-   * Opens a walk engine for batches of up to {@code maxBatch} samples.
+   * Opens a walker for batches of up to {@code maxBatch} samples. The caller owns it and must
+   * close it.
    *
-   * @see WalkEngine#WalkEngine
+   * @throws IllegalArgumentException on the conditions of {@link WalkEngine#WalkEngine}, or if
+   *     this backend cannot walk the model's kind
    */
-  WalkEngine open(CtrModel model, TableLayout layout, Placeholder placeholder,
+  Walker open(CtrModel model, TableLayout layout, Placeholder placeholder,
       PermutationSource permutations, boolean antithetic, int maxBatch);
 }

@@ -47,6 +47,24 @@ public final class DeepFm extends AbstractCtrModel {
         Mlps.floats(tensors, "fc.weight"), Mlps.floats(tensors, "_bias")[0], mlp);
   }
 
+  /** Returns the first-order weight of each table row, {@code n} floats; do not modify it. */
+  public float[] firstOrderWeights() {
+    return firstOrder;
+  }
+
+  /** Returns the global bias added to every logit. */
+  public double bias() {
+    return bias;
+  }
+
+  /**
+   * Returns the MLP's layers in order, batch norm folded in: ReLU follows every layer but the
+   * last, which is the output layer of width 1.
+   */
+  public List<DenseLayerWeights> mlpLayers() {
+    return mlp.layers.stream().map(DenseLayer::weights).toList();
+  }
+
   @Override
   AbstractForward newForward(int capacity) {
     return new DeepFmForward(this, capacity);

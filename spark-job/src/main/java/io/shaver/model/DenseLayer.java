@@ -34,6 +34,11 @@ final class DenseLayer {
     this.weightTArray = Nd4j.create(weightT, new long[] {in, out}, DataType.FLOAT);
   }
 
+  /** Returns the weights of this layer, sharing its arrays. */
+  DenseLayerWeights weights() {
+    return new DenseLayerWeights(in, out, weightT, bias);
+  }
+
   /** Builds a layer from a PyTorch {@code Linear} weight {@code [out, in]} and bias {@code [out]}. */
   static DenseLayer fromLinear(float[] weight, float[] bias, int in, int out) {
     return new DenseLayer(in, out, transpose(weight, out, in), bias.clone());

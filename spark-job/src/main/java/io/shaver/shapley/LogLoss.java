@@ -1,7 +1,7 @@
 package io.shaver.shapley;
 
 /** Binary cross-entropy computed from a logit, in double. */
-final class LogLoss {
+public final class LogLoss {
   private LogLoss() {
   }
 
@@ -11,7 +11,7 @@ final class LogLoss {
    * PyTorch's BCELoss on probabilities, the log is not clamped at -100, so the two differ only
    * for |z| beyond about 100.
    */
-  static double fromLogit(double logit, double label) {
+  public static double fromLogit(double logit, double label) {
     return Math.max(logit, 0.0) - logit * label + Math.log1p(Math.exp(-Math.abs(logit)));
   }
 }

@@ -36,7 +36,7 @@ import java.util.Arrays;
  * <p>Buffers are allocated once, so a walk allocates nothing per step. Not thread-safe: one
  * engine per worker thread. Close it to release the model's incremental state.
  */
-public final class WalkEngine implements AutoCloseable {
+public final class WalkEngine implements Walker {
   private final CtrModel model;
   private final float[] table;
   private final TableLayout layout;
@@ -112,19 +112,13 @@ public final class WalkEngine implements AutoCloseable {
     this.forward = model.openIncremental(maxBatch);
   }
 
-  /** Returns the model evaluations one sample costs per pass: m * d + 1, or 2 * m * d + 1. */
+  @Override
   public long evaluationsPerSample() {
     long coordinates = layout.coordinates();
     return antithetic ? 2 * coordinates + 1 : coordinates + 1;
   }
 
-  /**
-   * Walks samples {@code [from, from + count)} once each for pass {@code pass}, adds one draw
-   * per sample to {@code accumulator} (contributions and {@code count} samples) and returns
-   * the model evaluations made. The samples' ids must have been validated against the layout.
-   *
-   * @throws IllegalArgumentException if count is outside {@code [1, maxBatch]}
-   */
+  @Override
   public long walk(EncodedSamples data, int from, int count, long pass,
       ShapleyAccumulator accumulator) {
     if (count < 1 || count > maxBatch) {

@@ -10,6 +10,7 @@ import io.shaver.shapley.Placeholder;
 import io.shaver.shapley.ShapleyAccumulator;
 import io.shaver.shapley.TableLayout;
 import io.shaver.shapley.WalkEngine;
+import io.shaver.shapley.Walker;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkEnv;
@@ -19,8 +20,9 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
- * One pass of permutation walks over one partition: walks every sample once with the core
- * {@link WalkEngine}, then emits the partition's statistics cut into parameter blocks plus one
+ * One pass of permutation walks over one partition: walks every sample once with the walker
+ * of the backend selected for the task's device and the model ({@link WalkEngine} on the CPU),
+ * then emits the partition's statistics cut into parameter blocks plus one
  * {@link TaskSummary}. Results leave the task only as its output records, never through
  * accumulators, so a retried task replaces the failed attempt's output instead of adding to it.
  *
@@ -53,7 +55,8 @@ final class WalkTask implements FlatMapFunction<Iterator<SampleBlock>, Tuple2<In
     long started = System.nanoTime();
     TaskContext context = TaskContext.get();
     DeviceBinding device = TaskDevices.bind(context);
-    WalkBackend backend = WalkBackends.select(device);
+    CtrModel walked = ExecutorModels.get(model);
+    WalkBackend backend = WalkBackends.select(device, walked.config().kind());
     TableLayout layout = plan.layout();
     Placeholder placeholder = plan.placeholder(layout);
     ShapleyAccumulator statistics =
@@ -61,12 +64,11 @@ final class WalkTask implements FlatMapFunction<Iterator<SampleBlock>, Tuple2<In
 
     long samples = 0;
     long evaluations = 0;
-    WalkEngine engine = null;
+    Walker engine = null;
     try {
       while (blocks.hasNext()) {
         EncodedSamples data = blocks.next().samples();
         if (engine == null) {
-          CtrModel walked = ExecutorModels.get(model);
           engine = backend.open(walked, layout, placeholder,
               PermutationSource.seeded(plan.seed()), plan.antithetic(), plan.batchSize());
         }
