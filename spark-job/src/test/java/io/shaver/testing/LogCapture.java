@@ -1,0 +1,64 @@
+package io.shaver.testing;
+
+import java.io.StringWriter;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+/**
+ * Collects the INFO and higher lines of one logger and its children while open, as
+ * {@code "SimpleClassName: message"} lines, for tests that assert what a command logged in
+ * this JVM. The logger must have its own configuration, as {@code io.shaver} has in
+ * log4j2-test.properties, because the appender is attached to that configuration.
+ */
+public final class LogCapture implements AutoCloseable {
+
+  private final StringWriter text = new StringWriter();
+  private final LoggerContext context;
+  private final String logger;
+  private final WriterAppender appender;
+
+  private LogCapture(String logger) {
+    this.context = (LoggerContext) LogManager.getContext(false);
+    this.logger = logger;
+    this.appender = WriterAppender.newBuilder()
+        .setName("capture-" + logger + "-" + System.identityHashCode(this))
+        .setTarget(text)
+        .setLayout(PatternLayout.newBuilder().withPattern("%c{1}: %m%n").build())
+        .build();
+    appender.start();
+    Configuration configuration = context.getConfiguration();
+    configuration.addAppender(appender);
+    configuration.getLoggerConfig(logger).addAppender(appender, Level.INFO, null);
+    context.updateLoggers();
+  }
+
+  /**
+   * Starts collecting the lines of {@code logger}.
+   *
+   * @throws IllegalArgumentException if {@code logger} has no configuration of its own
+   */
+  public static LogCapture of(String logger) {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    if (!context.getConfiguration().getLoggers().containsKey(logger)) {
+      throw new IllegalArgumentException("Logger '" + logger + "' has no configuration of its"
+          + " own; add one to log4j2-test.properties");
+    }
+    return new LogCapture(logger);
+  }
+
+  /** Returns the lines collected so far. */
+  public String text() {
+    return text.toString();
+  }
+
+  @Override
+  public void close() {
+    context.getConfiguration().getLoggerConfig(logger).removeAppender(appender.getName());
+    context.updateLoggers();
+    appender.stop();
+  }
+}
