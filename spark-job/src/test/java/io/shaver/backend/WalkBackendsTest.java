@@ -18,6 +18,7 @@ import io.shaver.shapley.PermutationSource;
 import io.shaver.shapley.Placeholder;
 import io.shaver.shapley.TableLayout;
 import io.shaver.shapley.Walker;
+import io.shaver.testing.LogCapture;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class WalkBackendsTest {
 
     WalkBackend backend;
     String logged;
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = LogCapture.withLevels("io.shaver")) {
       backend = WalkBackends.select(DeviceBinding.of("gpu", "3"), ModelKind.DEEPFM);
       WalkBackends.select(DeviceBinding.of("gpu", "3"), ModelKind.DEEPFM);
       logged = log.text();
@@ -65,7 +66,7 @@ class WalkBackendsTest {
   void unsupportedModelKindFallsBack() {
     WalkBackend backend;
     String logged;
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = LogCapture.withLevels("io.shaver")) {
       backend = WalkBackends.select(DeviceBinding.of("gpu", "7"), ModelKind.DCN_MIX);
       logged = log.text();
     }
