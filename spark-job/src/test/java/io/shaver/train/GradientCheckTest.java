@@ -19,8 +19,10 @@ class GradientCheckTest {
   private static final double STEP = 1e-3;
 
   static Stream<Arguments> models() {
-    return Stream.of(Arguments.of(ModelKind.DEEPFM, false), Arguments.of(ModelKind.DEEPFM, true),
-        Arguments.of(ModelKind.DCN_MIX, false), Arguments.of(ModelKind.DCN_MIX, true));
+    return Stream.of(Arguments.of(ModelKind.DEEPFM, false, 0.0),
+        Arguments.of(ModelKind.DEEPFM, true, 0.0), Arguments.of(ModelKind.DEEPFM, true, 0.3),
+        Arguments.of(ModelKind.DCN_MIX, false, 0.0), Arguments.of(ModelKind.DCN_MIX, true, 0.0),
+        Arguments.of(ModelKind.DCN_MIX, true, 0.3));
   }
 
   private static ModelConfig config(ModelKind kind, boolean batchNorm) {
@@ -34,11 +36,12 @@ class GradientCheckTest {
         : new DcnMixTrainable(config, settings);
   }
 
-  @ParameterizedTest(name = "{0} batch norm {1}")
+  @ParameterizedTest(name = "{0} batch norm {1} embedding_l2 {2}")
   @MethodSource("models")
-  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm) {
+  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm, double embeddingL2) {
     ModelConfig config = config(kind, batchNorm);
-    TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
+    TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4)
+        .embeddingL2(embeddingL2).build();
     TrainableModel model = create(config, settings);
     SplittableRandom random = new SplittableRandom(12);
     // Shift every dense parameter so that zero-initialized biases exercise their gradients.
@@ -97,6 +100,46 @@ class GradientCheckTest {
       }
     }
     assertTrue(checked > 30, "checked " + checked + " entries");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void embeddingL2AddsMeanSquaredRowNorm(ModelKind kind) {
+    ModelConfig config = config(kind, true);
+    double coefficient = 0.3;
+    TrainSettings plain = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
+    TrainSettings penalized = TrainSettings.builder().embeddingInitStd(0.5).seed(4)
+        .embeddingL2(coefficient).build();
+    int batch = 4;
+    int m = config.fieldCount();
+    int[] ids = new int[batch * m];
+    float[] labels = new float[batch];
+    for (int b = 0; b < batch; b++) {
+      for (int f = 0; f < m; f++) {
+        ids[b * m + f] = config.offset(f) + (b + f) % config.fieldSize(f);
+      }
+      labels[b] = b % 2;
+    }
+    TrainableModel model = create(config, penalized);
+
+    double expected = 0;
+    for (SparseTable table : model.sparseTables()) {
+      for (int id : ids) {
+        for (int j = 0; j < table.width; j++) {
+          double value = table.values[id * table.width + j];
+          expected += coefficient / batch * value * value;
+        }
+      }
+    }
+    double difference = model.forwardBackward(ids, labels, batch)
+        - create(config, plain).forwardBackward(ids, labels, batch);
+
+    assertTrue(expected > 0.01, "penalty " + expected);
+    assertEquals(expected, difference, 1e-5 * expected);
+  }
+
+  static Stream<ModelKind> kinds() {
+    return Stream.of(ModelKind.DEEPFM, ModelKind.DCN_MIX);
   }
 
   private static void assertClose(double numeric, double analytic, String entry) {

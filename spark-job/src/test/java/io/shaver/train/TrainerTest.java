@@ -217,5 +217,9 @@ class TrainerTest {
     error = assertThrows(IllegalArgumentException.class,
         () -> TrainSettings.builder().dropout(1.0));
     assertTrue(error.getMessage().contains("dropout 1.0"), error.getMessage());
+
+    error = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.builder().embeddingL2(-0.5));
+    assertTrue(error.getMessage().contains("embedding_l2 -0.5"), error.getMessage());
   }
 }
