@@ -1,0 +1,79 @@
+package io.shaver.spark;
+
+import io.shaver.config.JobConfig;
+import io.shaver.config.JobConfigLoader;
+import io.shaver.model.ModelConfig;
+import io.shaver.model.ModelKind;
+import io.shaver.pipeline.RunLayout;
+import io.shaver.prepare.PrepareStage;
+import io.shaver.testing.SharedSpark;
+import io.shaver.testing.TestData;
+import io.shaver.train.EncodedSplit;
+import io.shaver.train.TrainResult;
+import io.shaver.train.TrainSettings;
+import io.shaver.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trains DeepFM on the real Criteo sample over a grid of settings and prints each setting's
+ * best validation AUC. It reads the train and validation splits only, never the test split, so
+ * that settings chosen from its output are not fitted to the test split.
+ *
+ * <p>Run from {@code spark-job} with the test classpath:
+ * {@code java -cp target/test-classes:target/classes:$(cat cp.txt) io.shaver.spark.CriteoTrainingGrid}.
+ */
+public final class CriteoTrainingGrid {
+
+  private CriteoTrainingGrid() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path directory = Files.createTempDirectory("criteo-grid");
+    JobConfig config = JobConfigLoader.parse("output: " + directory.resolve("run") + "\n"
+        + "data:\n  format: criteo\n  path: " + TestData.criteoTrain10k() + "\n"
+        + "  min_count: 10\n", List.of());
+    SparkSession spark = SharedSpark.get();
+    PrepareStage.run(spark, config);
+    RunLayout layout = new RunLayout(config.output());
+    PreparedData splits = PreparedData.open(spark, layout.root());
+    int fields = splits.fieldNames().size();
+    EncodedSplit train = TrainStage.collectSplit(spark, layout, "train", fields);
+    EncodedSplit validation = TrainStage.collectSplit(spark, layout, "val", fields);
+
+    int[] dims = parseInts(System.getProperty("grid.dims", "4,8,16"));
+    double[] penalties = parseDoubles(System.getProperty("grid.l2", "0,1e-4,1e-3,1e-2"));
+    double[] rates = parseDoubles(System.getProperty("grid.lr", "0.001,0.003"));
+    int[] batches = parseInts(System.getProperty("grid.batch", "256"));
+    System.out.println("dim\tembedding_l2\tlearning_rate\tbatch_size\tbest_epoch\tvalidation_auc");
+    for (int dim : dims) {
+      ModelConfig model = ModelConfig.builder().kind(ModelKind.DEEPFM)
+          .fields(splits.fieldNames(), splits.fieldSizes()).embeddingDim(dim)
+          .hiddenSizes(List.of(64, 32)).batchNorm(true).build();
+      for (double l2 : penalties) {
+        for (double rate : rates) {
+          for (int batch : batches) {
+            TrainSettings settings = TrainSettings.builder().learningRate(rate).batchSize(batch)
+                .maxEpochs(15).patience(2).weightDecay(1e-5).embeddingL2(l2).seed(2023)
+                .build();
+            TrainResult result = new Trainer(settings).train(model, train, validation);
+            System.out.printf(Locale.ROOT, "%d\t%g\t%g\t%d\t%d\t%.4f%n", dim, l2, rate, batch,
+                result.bestEpoch(), result.bestValidationAuc());
+          }
+        }
+      }
+    }
+    spark.stop();
+  }
+
+  private static int[] parseInts(String values) {
+    return java.util.Arrays.stream(values.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static double[] parseDoubles(String values) {
+    return java.util.Arrays.stream(values.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+}
