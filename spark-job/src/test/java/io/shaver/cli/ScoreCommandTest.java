@@ -86,6 +86,54 @@ class ScoreCommandTest {
   }
 
   @Test
+  void preparedRunScoresMatchPyTorchLogits() throws Exception {
+    Path model = golden("dcn_mix");
+    JsonNode golden = new ObjectMapper().readTree(model.resolve("golden.json").toFile());
+    int batch = golden.get("batch").intValue();
+    int[] offsets = {0, 3, 7, 12, 18};
+    Map<List<Integer>, Double> logitOfIds = new java.util.HashMap<>();
+    StringBuilder csv = new StringBuilder("label,user,item,category,hour,device\n");
+    for (int copy = 0; copy < 30; copy++) {
+      for (int b = 0; b < batch; b++) {
+        List<Integer> ids = new ArrayList<>();
+        csv.append((b + copy) % 2);
+        for (int f = 0; f < offsets.length; f++) {
+          int id = golden.get("ids").get(b * offsets.length + f).intValue();
+          ids.add(id);
+          csv.append(',').append(id - offsets[f]);
+        }
+        csv.append('\n');
+        logitOfIds.put(ids, golden.get("logits").get(b).doubleValue());
+      }
+    }
+    Files.writeString(directory.resolve("encoded.csv"), csv);
+    Path config = directory.resolve("job.yaml");
+    Path run = directory.resolve("run");
+    Files.writeString(config, "output: " + run + "\n"
+        + "data:\n  format: encoded\n  file_type: csv\n  path: " + directory.resolve("encoded.csv")
+        + "\n  fields: [user, item, category, hour, device]\n"
+        + "  field_sizes: [3, 4, 5, 6, 7]\n");
+    assertEquals(ShaverCli.EXIT_OK, run("prepare", "--config", config.toString()).code);
+    Path output = directory.resolve("scores");
+
+    Result result = run("score", "--model", model.toString(), "--data", run.toString(),
+        "--split", "val", "--output", output.toString());
+
+    assertEquals(ShaverCli.EXIT_OK, result.code, result.err);
+    SparkSession spark = SharedSpark.get();
+    List<Row> rows = spark.read().parquet(output.toString())
+        .join(spark.read().parquet(run.resolve("prepared/val").toString()), "row_key")
+        .select("logit", "ids").collectAsList();
+    long expectedRows = spark.read().parquet(run.resolve("prepared/val").toString()).count();
+    assertTrue(expectedRows > 0, "validation rows");
+    assertEquals(expectedRows, rows.size());
+    for (Row row : rows) {
+      List<Integer> ids = row.getList(1);
+      assertEquals(logitOfIds.get(ids), row.getDouble(0), TOLERANCE, "logit of ids " + ids);
+    }
+  }
+
+  @Test
   void wrongFieldCountFailsWithoutOutput() throws Exception {
     Path model = golden("deepfm_bn");
     JsonNode golden = new ObjectMapper().readTree(model.resolve("golden.json").toFile());
