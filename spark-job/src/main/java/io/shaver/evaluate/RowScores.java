@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * from PyTorch. Columns of {@link #SCHEMA}: {@code row_key}, {@code label} (null when the input
  * has none), {@code logit} (the model's output before the sigmoid, computed in float32) and
  * {@code probability} (its sigmoid). Rows are sorted by {@code row_key}. The footer metadata
- * holds the model directory, its kind, the input table and the row count. The output directory
+ * contains the model directory, its kind, the input table and the row count. The output directory
  * is replaced only on success, so a failed run leaves no output there.
  */
 public final class RowScores {

@@ -48,7 +48,9 @@ public final class CriteoTrainingGrid {
     double[] penalties = parseDoubles(System.getProperty("grid.l2", "0,1e-4,1e-3,1e-2"));
     double[] rates = parseDoubles(System.getProperty("grid.lr", "0.001,0.003"));
     int[] batches = parseInts(System.getProperty("grid.batch", "256"));
-    System.out.println("dim\tembedding_l2\tlearning_rate\tbatch_size\tbest_epoch\tvalidation_auc");
+    double[] dropouts = parseDoubles(System.getProperty("grid.dropout", "0"));
+    System.out.println("dim\tembedding_l2\tlearning_rate\tbatch_size\tdropout\tbest_epoch"
+        + "\tvalidation_auc");
     for (int dim : dims) {
       ModelConfig model = ModelConfig.builder().kind(ModelKind.DEEPFM)
           .fields(splits.fieldNames(), splits.fieldSizes()).embeddingDim(dim)
@@ -56,12 +58,14 @@ public final class CriteoTrainingGrid {
       for (double l2 : penalties) {
         for (double rate : rates) {
           for (int batch : batches) {
-            TrainSettings settings = TrainSettings.builder().learningRate(rate).batchSize(batch)
-                .maxEpochs(15).patience(2).weightDecay(1e-5).embeddingL2(l2).seed(2023)
-                .build();
-            TrainResult result = new Trainer(settings).train(model, train, validation);
-            System.out.printf(Locale.ROOT, "%d\t%g\t%g\t%d\t%d\t%.4f%n", dim, l2, rate, batch,
-                result.bestEpoch(), result.bestValidationAuc());
+            for (double dropout : dropouts) {
+              TrainSettings settings = TrainSettings.builder().learningRate(rate)
+                  .batchSize(batch).dropout(dropout).maxEpochs(15).patience(2)
+                  .weightDecay(1e-5).embeddingL2(l2).seed(2023).build();
+              TrainResult result = new Trainer(settings).train(model, train, validation);
+              System.out.printf(Locale.ROOT, "%d\t%g\t%g\t%d\t%g\t%d\t%.4f%n", dim, l2, rate,
+                  batch, dropout, result.bestEpoch(), result.bestValidationAuc());
+            }
           }
         }
       }
