@@ -49,28 +49,44 @@ public final class CriteoTrainingGrid {
     double[] rates = parseDoubles(System.getProperty("grid.lr", "0.001,0.003"));
     int[] batches = parseInts(System.getProperty("grid.batch", "256"));
     double[] dropouts = parseDoubles(System.getProperty("grid.dropout", "0"));
-    System.out.println("dim\tembedding_l2\tlearning_rate\tbatch_size\tdropout\tbest_epoch"
-        + "\tvalidation_auc");
-    for (int dim : dims) {
-      ModelConfig model = ModelConfig.builder().kind(ModelKind.DEEPFM)
-          .fields(splits.fieldNames(), splits.fieldSizes()).embeddingDim(dim)
-          .hiddenSizes(List.of(64, 32)).batchNorm(true).build();
-      for (double l2 : penalties) {
-        for (double rate : rates) {
-          for (int batch : batches) {
-            for (double dropout : dropouts) {
+    String[] hiddens = System.getProperty("grid.hidden", "64-32").split(",");
+    long[] seeds = java.util.Arrays.stream(System.getProperty("grid.seed", "2023").split(","))
+        .mapToLong(Long::parseLong).toArray();
+    System.out.println("hidden\tdim\tembedding_l2\tlearning_rate\tbatch_size\tdropout\tseed"
+        + "\tbest_epoch\tvalidation_auc");
+    for (String hidden : hiddens) {
+      for (int dim : dims) {
+        ModelConfig model = ModelConfig.builder().kind(ModelKind.DEEPFM)
+            .fields(splits.fieldNames(), splits.fieldSizes()).embeddingDim(dim)
+            .hiddenSizes(java.util.Arrays.stream(hidden.split("-")).map(Integer::valueOf)
+                .toList()).batchNorm(true).build();
+        runGrid(model, hidden, dim, penalties, rates, batches, dropouts, seeds, train,
+            validation);
+      }
+    }
+    spark.stop();
+  }
+
+  private static void runGrid(ModelConfig model, String hidden, int dim, double[] penalties,
+      double[] rates, int[] batches, double[] dropouts, long[] seeds, EncodedSplit train,
+      EncodedSplit validation) {
+    for (double l2 : penalties) {
+      for (double rate : rates) {
+        for (int batch : batches) {
+          for (double dropout : dropouts) {
+            for (long seed : seeds) {
               TrainSettings settings = TrainSettings.builder().learningRate(rate)
                   .batchSize(batch).dropout(dropout).maxEpochs(15).patience(2)
-                  .weightDecay(1e-5).embeddingL2(l2).seed(2023).build();
+                  .weightDecay(1e-5).embeddingL2(l2).seed(seed).build();
               TrainResult result = new Trainer(settings).train(model, train, validation);
-              System.out.printf(Locale.ROOT, "%d\t%g\t%g\t%d\t%g\t%d\t%.4f%n", dim, l2, rate,
-                  batch, dropout, result.bestEpoch(), result.bestValidationAuc());
+              System.out.printf(Locale.ROOT, "%s\t%d\t%g\t%g\t%d\t%g\t%d\t%d\t%.4f%n",
+                  hidden, dim, l2, rate, batch, dropout, seed, result.bestEpoch(),
+                  result.bestValidationAuc());
             }
           }
         }
       }
     }
-    spark.stop();
   }
 
   private static int[] parseInts(String values) {
