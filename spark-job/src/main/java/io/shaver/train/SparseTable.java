@@ -49,8 +49,9 @@ final class SparseTable {
   }
 
   /**
-   * Adds the L2 penalty {@code coefficient / batch * sum ||row||^2} over every row occurrence of
-   * the batch (a row looked up k times counts k times) to the gradients, and returns it.
+   * Adds the gradient of the L2 penalty {@code coefficient / batch * sum ||row||^2} to the
+   * batch's gradients and returns the penalty. The sum runs over every id of the batch, so a
+   * row looked up k times counts k times.
    *
    * <p>Rows that no sample of the batch looks up are neither penalized nor updated, so the
    * penalty shrinks frequent rows more often than rare ones. Returns 0 when {@code coefficient}
