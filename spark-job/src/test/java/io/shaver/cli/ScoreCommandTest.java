@@ -154,6 +154,25 @@ class ScoreCommandTest {
   }
 
   @Test
+  void idOutsideFieldFailsWithoutOutput() throws Exception {
+    Path model = golden("deepfm_bn");
+    List<Row> rows = List.of(RowFactory.create(1L, 0, List.of(0, 3, 7, 12, 18)),
+        RowFactory.create(2L, 1, List.of(0, 3, 7, 12, 99)));
+    Path data = directory.resolve("out-of-range");
+    SharedSpark.get().createDataFrame(rows, INPUT).write().parquet(data.toString());
+    Path output = directory.resolve("scores");
+
+    Result result = run("score", "--model", model.toString(), "--data", data.toString(),
+        "--output", output.toString());
+
+    assertEquals(ShaverCli.EXIT_FAILED, result.code, result.err);
+    assertTrue(result.err.contains("Invalid global id 99 for field 4 ('device') in row_key 2"),
+        result.err);
+    assertTrue(result.err.contains("expected 18 <= id < 25"), result.err);
+    assertFalse(Files.exists(output), "no output directory");
+  }
+
+  @Test
   void checkpointOfOtherFieldsFailsWithoutOutput() throws Exception {
     Path source = golden("deepfm_bn");
     Path model = directory.resolve("four-field-model");
