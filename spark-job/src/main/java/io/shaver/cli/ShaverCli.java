@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         ReportCommand.class,
         RunCommand.class,
+        ScoreCommand.class,
         GpuCheckCommand.class,
     })
 public final class ShaverCli implements Runnable {

@@ -25,6 +25,7 @@ final class TrainConfig {
     train.apply("dropout", train.number("dropout"), builder::dropout);
     train.apply("embedding_init_std", train.number("embedding_init_std"),
         builder::embeddingInitStd);
+    train.apply("embedding_l2", train.number("embedding_l2"), builder::embeddingL2);
     return builder.build();
   }
 
@@ -38,6 +39,7 @@ final class TrainConfig {
     map.put("seed", settings.seed());
     map.put("dropout", settings.dropout());
     map.put("embedding_init_std", settings.embeddingInitStd());
+    map.put("embedding_l2", settings.embeddingL2());
     return map;
   }
 }

@@ -38,6 +38,19 @@ public final class Provenance implements Serializable {
     return new Provenance(entries);
   }
 
+  /**
+   * Starts provenance for the output of a command without a job config or randomness: the
+   * version, the command name and a YAML description of its options under {@code config}. It
+   * has no {@code seed} entry.
+   */
+  public static Provenance of(String stage, String options) {
+    LinkedHashMap<String, String> entries = new LinkedHashMap<>();
+    entries.put(PREFIX + "version", ShaverVersion.version());
+    entries.put(PREFIX + "stage", stage);
+    entries.put(PREFIX + "config", options);
+    return new Provenance(entries);
+  }
+
   /** Returns a copy with one more entry; {@code key} gets the {@code shaver.} prefix. */
   public Provenance with(String key, Object value) {
     LinkedHashMap<String, String> copy = new LinkedHashMap<>(entries);

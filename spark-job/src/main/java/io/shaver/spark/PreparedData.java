@@ -20,7 +20,7 @@ import org.apache.spark.sql.functions;
  * over train and validation) and the encoded splits {@code train}, {@code val}, {@code test}
  * (label, ids with one global id per field, row_key).
  */
-final class PreparedData {
+public final class PreparedData {
 
   static final String DIRECTORY = "prepared";
 
@@ -42,7 +42,7 @@ final class PreparedData {
    * @throws IllegalStateException if the table is missing, empty, or its offsets are not the
    *     running sums of the sizes in offset order
    */
-  static PreparedData open(SparkSession spark, Path run) {
+  public static PreparedData open(SparkSession spark, Path run) {
     Path root = new Path(run, DIRECTORY);
     requireDirectory(spark, new Path(root, "fields"), "prepared/fields");
     List<Row> rows = new ArrayList<>(spark.read().parquet(new Path(root, "fields").toString())
@@ -72,12 +72,12 @@ final class PreparedData {
   }
 
   /** Returns the field names in offset order. */
-  List<String> fieldNames() {
+  public List<String> fieldNames() {
     return fieldNames;
   }
 
   /** Returns the rows per field (OOV row included), in offset order. */
-  int[] fieldSizes() {
+  public int[] fieldSizes() {
     return fieldSizes.clone();
   }
 

@@ -178,7 +178,7 @@ final class DcnMixTrainable implements TrainableModel {
         }
       }
     }
-    return loss;
+    return loss + embedding.addL2(ids, batch, fieldCount, settings.embeddingL2());
   }
 
   private void lookUp(int[] ids, int batch, INDArray target) {

@@ -18,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * with gradients written by hand.
  *
  * <p>Embedding and first-order rows use lazy Adam ({@link SparseTable}); the bias and the MLP
- * use Adam with weight decay ({@link DenseParam}). Gradients of the mean BCE loss:
+ * use Adam with weight decay ({@link DenseParam}). The loss is the mean BCE plus the L2 penalty
+ * of {@link SparseTable#addL2} on the looked-up embedding and first-order rows. Gradients of
+ * the mean BCE loss:
  * {@code dL/dz = (sigmoid(z) - y) / B}; {@code dFM/de_fj = S_j - e_fj} with
  * {@code S_j = sum_f e_fj}; the MLP input gradient comes from {@link TrainableMlp}.
  */
@@ -91,7 +93,9 @@ final class DeepFmTrainable implements TrainableModel {
         }
       }
     }
-    return loss;
+    double l2 = settings.embeddingL2();
+    return loss + embedding.addL2(ids, batch, fieldCount, l2)
+        + firstOrder.addL2(ids, batch, fieldCount, l2);
   }
 
   /**

@@ -48,6 +48,34 @@ final class SparseTable {
     return stamp[row] == currentStamp ? grad[slotOfRow[row] * width + j] : 0f;
   }
 
+  /**
+   * Adds the gradient of the L2 penalty {@code coefficient / batch * sum ||row||^2} to the
+   * batch's gradients and returns the penalty. The sum runs over every id of the batch, so a
+   * row looked up k times counts k times.
+   *
+   * <p>Rows that no sample of the batch looks up are neither penalized nor updated, so the
+   * penalty shrinks frequent rows more often than rare ones. Returns 0 when {@code coefficient}
+   * is 0, without touching any gradient.
+   *
+   * @param ids global row ids, {@code batch * fields}
+   */
+  double addL2(int[] ids, int batch, int fields, double coefficient) {
+    if (coefficient == 0) {
+      return 0;
+    }
+    double scale = coefficient / batch;
+    double penalty = 0;
+    for (int k = 0; k < batch * fields; k++) {
+      int row = ids[k];
+      for (int j = 0; j < width; j++) {
+        double value = values[row * width + j];
+        penalty += value * value;
+        addGrad(row, j, (float) (2 * scale * value));
+      }
+    }
+    return scale * penalty;
+  }
+
   private int slot(int row) {
     if (stamp[row] != currentStamp) {
       stamp[row] = currentStamp;

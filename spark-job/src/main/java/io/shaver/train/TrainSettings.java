@@ -19,6 +19,7 @@ public final class TrainSettings {
   public static final long DEFAULT_SEED = 2023;
   public static final double DEFAULT_DROPOUT = 0.0;
   public static final double DEFAULT_EMBEDDING_INIT_STD = 0.01;
+  public static final double DEFAULT_EMBEDDING_L2 = 0.0;
 
   private final double learningRate;
   private final double weightDecay;
@@ -28,6 +29,7 @@ public final class TrainSettings {
   private final long seed;
   private final double dropout;
   private final double embeddingInitStd;
+  private final double embeddingL2;
 
   private TrainSettings(Builder builder) {
     this.learningRate = builder.learningRate;
@@ -38,6 +40,7 @@ public final class TrainSettings {
     this.seed = builder.seed;
     this.dropout = builder.dropout;
     this.embeddingInitStd = builder.embeddingInitStd;
+    this.embeddingL2 = builder.embeddingL2;
   }
 
   public static Builder builder() {
@@ -87,6 +90,16 @@ public final class TrainSettings {
     return embeddingInitStd;
   }
 
+  /**
+   * Coefficient of the L2 penalty on looked-up rows: the training loss adds
+   * {@code embeddingL2 / batch} times the sum of squared norms of the embedding rows (and, for
+   * DeepFM, the first-order weights) of every id in the batch. 0 disables it. Unlike
+   * {@link #weightDecay}, which acts on dense parameters, it reaches only rows in the batch.
+   */
+  public double embeddingL2() {
+    return embeddingL2;
+  }
+
   /** Returns the settings as strings, for the provenance metadata of a saved model. */
   public Map<String, String> toMetadata() {
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -98,6 +111,7 @@ public final class TrainSettings {
     metadata.put("train.seed", Long.toString(seed));
     metadata.put("train.dropout", Double.toString(dropout));
     metadata.put("train.embedding_init_std", Double.toString(embeddingInitStd));
+    metadata.put("train.embedding_l2", Double.toString(embeddingL2));
     return metadata;
   }
 
@@ -116,6 +130,7 @@ public final class TrainSettings {
     private long seed = DEFAULT_SEED;
     private double dropout = DEFAULT_DROPOUT;
     private double embeddingInitStd = DEFAULT_EMBEDDING_INIT_STD;
+    private double embeddingL2 = DEFAULT_EMBEDDING_L2;
 
     private Builder() {}
 
@@ -182,6 +197,15 @@ public final class TrainSettings {
             "Invalid embedding_init_std " + value + ": expected a finite value above 0");
       }
       this.embeddingInitStd = value;
+      return this;
+    }
+
+    public Builder embeddingL2(double value) {
+      if (!(value >= 0) || !Double.isFinite(value)) {
+        throw new IllegalArgumentException(
+            "Invalid embedding_l2 " + value + ": expected a finite value of at least 0");
+      }
+      this.embeddingL2 = value;
       return this;
     }
 

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * n = 1.09M and d = 16: about 220 MB), plus one copy of the weights per epoch for validation
  * and for the best epoch. Larger data needs distributed training outside this class.
  *
- * <p>DeepFM and DCN-Mix are trainable here, DCNv2 is not. A batch of one sample is skipped when batch norm is on,
- * because its batch variance is zero (PyTorch raises an error there).
+ * <p>DeepFM, DCN-Mix and DCNv2 are trainable here. A batch of one sample is skipped when batch
+ * norm is on, because its batch variance is zero (PyTorch raises an error there).
  */
 public final class Trainer {
 
@@ -46,7 +46,6 @@ public final class Trainer {
    *
    * @throws IllegalArgumentException if a split does not fit the configuration, is empty, or
    *     the validation split lacks positives or negatives (its AUC would be undefined)
-   * @throws UnsupportedOperationException for DCNv2
    */
   public TrainResult train(ModelConfig config, EncodedSplit train, EncodedSplit validation) {
     train.validate(config, "training");
@@ -114,10 +113,7 @@ public final class Trainer {
     return switch (config.kind()) {
       case DEEPFM -> new DeepFmTrainable(config, settings);
       case DCN_MIX -> new DcnMixTrainable(config, settings);
-      // TODO: hand-written gradients for DCNv2; train it in PyTorch meanwhile.
-      case DCNV2 -> throw new UnsupportedOperationException("Training dcnv2 is not implemented;"
-          + " only deepfm and dcn_mix can be trained here. Train the model in PyTorch and"
-          + " export it as described in docs/model-format.md");
+      case DCNV2 -> new DcnV2Trainable(config, settings);
     };
   }
 

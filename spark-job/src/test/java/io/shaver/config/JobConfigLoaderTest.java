@@ -166,6 +166,21 @@ class JobConfigLoaderTest {
   }
 
   @Test
+  void embeddingL2BindsAndValidates() {
+    JobConfig defaults = JobConfigLoader.parse(MINIMAL, List.of());
+    JobConfig custom = JobConfigLoader.parse(MINIMAL, List.of("train.embedding_l2=0.01"));
+
+    assertEquals(0.0, defaults.train().embeddingL2());
+    assertEquals(0.01, custom.train().embeddingL2());
+    assertTrue(custom.effectiveYaml().contains("embedding_l2: 0.01"), custom.effectiveYaml());
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> JobConfigLoader.parse(MINIMAL, List.of("train.embedding_l2=-1")));
+    assertTrue(e.getMessage().contains("train.embedding_l2"), e.getMessage());
+    assertTrue(e.getMessage().contains("-1"), e.getMessage());
+  }
+
+  @Test
   void unknownModelKindNamesValue() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> JobConfigLoader.parse(MINIMAL, List.of("model.kind=wide_deep")));

@@ -49,14 +49,19 @@ class TrainStageCriteoTest {
   private static JobConfig config;
   private static RunLayout layout;
 
+  /**
+   * Prepares the sample and trains DeepFM with the settings of the best validation AUC in the
+   * grid of docs/benchmarks/train-criteo.md.
+   */
   @BeforeAll
   static void prepareAndTrain() throws Exception {
     config = JobConfigLoader.parse("output: " + directory.resolve("run") + "\n"
         + "data:\n  format: criteo\n  path: " + TestData.criteoTrain10k() + "\n"
         + "  min_count: 10\n"
         + "model:\n  kind: deepfm\n  hidden: [64, 32]\n  batch_norm: true\n"
-        + "train:\n  learning_rate: 0.001\n  batch_size: 256\n  max_epochs: 8\n"
-        + "  patience: 2\n  weight_decay: 0.00001\n", List.of());
+        + "train:\n  learning_rate: 0.003\n  batch_size: 128\n  max_epochs: 8\n"
+        + "  patience: 2\n  weight_decay: 0.00001\n  dropout: 0.5\n  embedding_l2: 0.01\n",
+        List.of());
     SparkSession spark = SharedSpark.get();
     PrepareStage.run(spark, config);
     layout = new RunLayout(config.output());
@@ -83,20 +88,22 @@ class TrainStageCriteoTest {
 
     double deepFmAuc = auc(spark, scores(stored.model(), test, fields), test.labels());
     double deepFmLogLoss = logLoss(scores(stored.model(), test, fields), test.labels());
-    double regressionAuc = logisticRegressionAuc(spark, stored.config().rowCount(), fields);
-    LOG.info("Criteo sample, test split of {} rows: DeepFM AUC {} LogLoss {}; MLlib logistic"
-        + " regression AUC {}", test.size(), deepFmAuc, deepFmLogLoss, regressionAuc);
+    Regression regression = logisticRegression(spark, stored.config().rowCount(), fields);
+    double regressionAuc = regression.testAuc();
+    LOG.info("Criteo sample, test split of {} rows: DeepFM AUC {} LogLoss {} (validation AUC"
+        + " {}); MLlib logistic regression with regParam {}: AUC {} (validation AUC {})",
+        test.size(), deepFmAuc, deepFmLogLoss, stored.metadata().get("train.best_validation_auc"),
+        regression.regParam(), regressionAuc, regression.validationAuc());
 
     assertTrue(deepFmAuc > 0.65, "DeepFM test AUC " + deepFmAuc);
     assertTrue(deepFmLogLoss < 0.52, "constant predictor LogLoss is about 0.52: "
         + deepFmLogLoss);
     // NOTE: on this 8,000-row sample the two AUCs differ by less than their standard error
-    // (about 0.016 for 1,026 test rows, Hanley-McNeil), and the training settings above were
-    // chosen on validation AUC only. DeepFM measured 0.725 against 0.729, so the check allows
-    // one hundredth rather than requiring DeepFM to be at least as good.
-    assertTrue(deepFmAuc >= regressionAuc - 0.01,
-        "DeepFM AUC " + deepFmAuc + " more than 0.01 below logistic regression AUC "
-            + regressionAuc);
+    // (about 0.016 for 1,026 test rows, Hanley-McNeil), so this ordering holds for these
+    // settings and seed, not in general. Both models' settings were chosen on validation AUC
+    // only (docs/benchmarks/train-criteo.md); DeepFM measured 0.739 against 0.728.
+    assertTrue(deepFmAuc >= regressionAuc,
+        "DeepFM AUC " + deepFmAuc + " below logistic regression AUC " + regressionAuc);
   }
 
   @Test
@@ -173,7 +180,15 @@ class TrainStageCriteoTest {
     return total / logits.length;
   }
 
-  private static double logisticRegressionAuc(SparkSession spark, int rows, int fields) {
+  /** The logistic regression baseline: its chosen L2 strength and its AUCs. */
+  private record Regression(double regParam, double validationAuc, double testAuc) {}
+
+  /**
+   * Fits MLlib's logistic regression on the one-hot global ids of the train split for each L2
+   * strength of a grid (L2 only, at most 100 iterations, intercept on). Keeps the fit with the
+   * best validation AUC and measures it on the test split.
+   */
+  private static Regression logisticRegression(SparkSession spark, int rows, int fields) {
     Dataset<Row> train = oneHot(spark, "train", rows, fields);
     Dataset<Row> validation = oneHot(spark, "val", rows, fields);
     Dataset<Row> test = oneHot(spark, "test", rows, fields);
@@ -182,17 +197,20 @@ class TrainStageCriteoTest {
 
     // The regularization strength is chosen on the validation split, never on test.
     double bestValidation = -1;
+    double bestRegParam = Double.NaN;
     LogisticRegressionModel best = null;
-    for (double regParam : new double[] {0.001, 0.01, 0.1}) {
+    for (double regParam : new double[] {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0}) {
       LogisticRegressionModel model = new LogisticRegression().setMaxIter(100)
           .setRegParam(regParam).setElasticNetParam(0.0).fit(train);
       double auc = evaluator.evaluate(model.transform(validation));
+      LOG.info("Logistic regression regParam {}: validation AUC {}", regParam, auc);
       if (auc > bestValidation) {
         bestValidation = auc;
+        bestRegParam = regParam;
         best = model;
       }
     }
-    return evaluator.evaluate(best.transform(test));
+    return new Regression(bestRegParam, bestValidation, evaluator.evaluate(best.transform(test)));
   }
 
   private static Dataset<Row> oneHot(SparkSession spark, String split, int rows, int fields) {

@@ -3,6 +3,7 @@ package io.shaver.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shaver.model.CrossStructure;
 import io.shaver.model.ModelConfig;
 import io.shaver.model.ModelKind;
 import java.nio.FloatBuffer;
@@ -17,28 +18,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradientCheckTest {
 
   private static final double STEP = 1e-3;
+  private static final CrossStructure STACKED = CrossStructure.STACKED;
 
   static Stream<Arguments> models() {
-    return Stream.of(Arguments.of(ModelKind.DEEPFM, false), Arguments.of(ModelKind.DEEPFM, true),
-        Arguments.of(ModelKind.DCN_MIX, false), Arguments.of(ModelKind.DCN_MIX, true));
+    return Stream.of(Arguments.of(ModelKind.DEEPFM, false, 0.0, STACKED),
+        Arguments.of(ModelKind.DEEPFM, true, 0.0, STACKED),
+        Arguments.of(ModelKind.DEEPFM, true, 0.3, STACKED),
+        Arguments.of(ModelKind.DCN_MIX, false, 0.0, STACKED),
+        Arguments.of(ModelKind.DCN_MIX, true, 0.0, STACKED),
+        Arguments.of(ModelKind.DCN_MIX, true, 0.3, STACKED),
+        Arguments.of(ModelKind.DCNV2, false, 0.0, STACKED),
+        Arguments.of(ModelKind.DCNV2, true, 0.0, STACKED),
+        Arguments.of(ModelKind.DCNV2, true, 0.3, CrossStructure.PARALLEL),
+        Arguments.of(ModelKind.DCNV2, false, 0.0, CrossStructure.PARALLEL));
   }
 
-  private static ModelConfig config(ModelKind kind, boolean batchNorm) {
+  private static ModelConfig config(ModelKind kind, boolean batchNorm,
+      CrossStructure structure) {
     return ModelConfig.builder().kind(kind).addField("a", 3).addField("b", 4).addField("c", 5)
         .embeddingDim(3).hiddenSizes(List.of(5, 4)).batchNorm(batchNorm).crossLayers(2)
-        .experts(2).rank(3).build();
+        .experts(2).rank(3).structure(structure).build();
   }
 
   private static TrainableModel create(ModelConfig config, TrainSettings settings) {
-    return config.kind() == ModelKind.DEEPFM ? new DeepFmTrainable(config, settings)
-        : new DcnMixTrainable(config, settings);
+    return switch (config.kind()) {
+      case DEEPFM -> new DeepFmTrainable(config, settings);
+      case DCN_MIX -> new DcnMixTrainable(config, settings);
+      case DCNV2 -> new DcnV2Trainable(config, settings);
+    };
   }
 
-  @ParameterizedTest(name = "{0} batch norm {1}")
+  @ParameterizedTest(name = "{0} batch norm {1} embedding_l2 {2} {3}")
   @MethodSource("models")
-  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm) {
-    ModelConfig config = config(kind, batchNorm);
-    TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
+  void gradientsMatchFiniteDifferences(ModelKind kind, boolean batchNorm, double embeddingL2,
+      CrossStructure structure) {
+    ModelConfig config = config(kind, batchNorm, structure);
+    TrainSettings settings = TrainSettings.builder().embeddingInitStd(0.5).seed(4)
+        .embeddingL2(embeddingL2).build();
     TrainableModel model = create(config, settings);
     SplittableRandom random = new SplittableRandom(12);
     // Shift every dense parameter so that zero-initialized biases exercise their gradients.
@@ -97,6 +113,46 @@ class GradientCheckTest {
       }
     }
     assertTrue(checked > 30, "checked " + checked + " entries");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void embeddingL2AddsMeanSquaredRowNorm(ModelKind kind) {
+    ModelConfig config = config(kind, true, STACKED);
+    double coefficient = 0.3;
+    TrainSettings plain = TrainSettings.builder().embeddingInitStd(0.5).seed(4).build();
+    TrainSettings penalized = TrainSettings.builder().embeddingInitStd(0.5).seed(4)
+        .embeddingL2(coefficient).build();
+    int batch = 4;
+    int m = config.fieldCount();
+    int[] ids = new int[batch * m];
+    float[] labels = new float[batch];
+    for (int b = 0; b < batch; b++) {
+      for (int f = 0; f < m; f++) {
+        ids[b * m + f] = config.offset(f) + (b + f) % config.fieldSize(f);
+      }
+      labels[b] = b % 2;
+    }
+    TrainableModel model = create(config, penalized);
+
+    double expected = 0;
+    for (SparseTable table : model.sparseTables()) {
+      for (int id : ids) {
+        for (int j = 0; j < table.width; j++) {
+          double value = table.values[id * table.width + j];
+          expected += coefficient / batch * value * value;
+        }
+      }
+    }
+    double difference = model.forwardBackward(ids, labels, batch)
+        - create(config, plain).forwardBackward(ids, labels, batch);
+
+    assertTrue(expected > 0.01, "penalty " + expected);
+    assertEquals(expected, difference, 1e-5 * expected);
+  }
+
+  static Stream<ModelKind> kinds() {
+    return Stream.of(ModelKind.DEEPFM, ModelKind.DCN_MIX, ModelKind.DCNV2);
   }
 
   private static void assertClose(double numeric, double analytic, String entry) {

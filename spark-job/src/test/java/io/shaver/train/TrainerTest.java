@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
@@ -174,15 +176,33 @@ class TrainerTest {
     assertTrue(result.bestValidationAuc() > 0.85, "AUC " + result.bestValidationAuc());
   }
 
+  @ParameterizedTest(name = "{0} hidden {1}")
+  @CsvSource({"stacked, 16 8", "parallel, 16 8", "stacked, ''"})
+  void exportedDcnV2MatchesTrainingForward(String structure, String hidden) {
+    List<Integer> sizes = hidden.isBlank() ? List.of()
+        : java.util.Arrays.stream(hidden.split(" ")).map(Integer::valueOf).toList();
+    ModelConfig config = config(false).toBuilder().kind(ModelKind.DCNV2).crossLayers(2)
+        .structure(io.shaver.model.CrossStructure.fromId(structure)).hiddenSizes(sizes).build();
+    TrainSettings settings = TrainSettings.builder().seed(2).embeddingInitStd(0.5).build();
+    DcnV2Trainable trainable = new DcnV2Trainable(config, settings);
+    EncodedSplit data = synthetic(config, 50, 10);
+
+    double trainingLoss = trainable.forwardBackward(data.ids(), data.labels(), 50);
+    CtrModel model = io.shaver.model.CtrModels.fromStateDict(config, trainable.stateDict());
+    double inferenceLoss = Trainer.evaluate(model, data)[1];
+
+    assertEquals(trainingLoss, inferenceLoss, 1e-6);
+  }
+
   @Test
-  void rejectsUntrainableKind() {
-    ModelConfig config = config(true).toBuilder().kind(ModelKind.DCNV2).build();
-    EncodedSplit data = synthetic(config, 100, 1);
+  void dcnV2LearnsSyntheticSignal() {
+    ModelConfig config = config(true).toBuilder().kind(ModelKind.DCNV2).crossLayers(2).build();
+    EncodedSplit train = synthetic(config, 6000, 1);
+    EncodedSplit validation = synthetic(config, 2000, 2);
 
-    UnsupportedOperationException error = assertThrows(UnsupportedOperationException.class,
-        () -> new Trainer(TrainSettings.defaults()).train(config, data, data));
+    TrainResult result = new Trainer(settings(7)).train(config, train, validation);
 
-    assertTrue(error.getMessage().contains("dcnv2"), error.getMessage());
+    assertTrue(result.bestValidationAuc() > 0.85, "AUC " + result.bestValidationAuc());
   }
 
   @Test
@@ -217,5 +237,9 @@ class TrainerTest {
     error = assertThrows(IllegalArgumentException.class,
         () -> TrainSettings.builder().dropout(1.0));
     assertTrue(error.getMessage().contains("dropout 1.0"), error.getMessage());
+
+    error = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.builder().embeddingL2(-0.5));
+    assertTrue(error.getMessage().contains("embedding_l2 -0.5"), error.getMessage());
   }
 }
