@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -18,10 +19,17 @@ import org.slf4j.LoggerFactory;
  * Works on any Hadoop file system with atomic directory rename (local, HDFS). On object stores
  * without atomic rename the final rename is a copy, so a crash during it can leave a partial
  * directory, but never one with a {@code _SUCCESS} marker written by this class.
+ *
+ * <p>A process killed while writing leaves its staging directory behind. The next
+ * {@link #begin} for the same target deletes such leftovers. It keeps an old output that
+ * {@link #commit()} had moved aside (a {@code .previous} suffix), since that can be the only
+ * copy.
  */
 public final class AtomicDirectory implements AutoCloseable {
 
   public static final String SUCCESS_MARKER = "_SUCCESS";
+
+  private static final String PREVIOUS_SUFFIX = ".previous";
 
   private static final Logger LOG = LoggerFactory.getLogger(AtomicDirectory.class);
 
@@ -46,8 +54,9 @@ public final class AtomicDirectory implements AutoCloseable {
     try {
       FileSystem fileSystem = target.getFileSystem(hadoopConf);
       Path qualified = fileSystem.makeQualified(target);
+      deleteLeftovers(fileSystem, qualified);
       Path staging = new Path(qualified.getParent(),
-          "." + qualified.getName() + ".staging-" + UUID.randomUUID());
+          stagingPrefix(qualified) + UUID.randomUUID());
       if (!fileSystem.mkdirs(staging)) {
         throw new IOException("mkdirs returned false");
       }
@@ -55,6 +64,25 @@ public final class AtomicDirectory implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create output directory next to " + target
           + ": " + e.getMessage() + ". Check that the output path is writable.", e);
+    }
+  }
+
+  private static String stagingPrefix(Path target) {
+    return "." + target.getName() + ".staging-";
+  }
+
+  /** Deletes the staging directories of earlier writes of {@code target} that never finished. */
+  private static void deleteLeftovers(FileSystem fileSystem, Path target) throws IOException {
+    Path parent = target.getParent();
+    if (!fileSystem.exists(parent)) {
+      return;
+    }
+    String prefix = stagingPrefix(target);
+    FileStatus[] leftovers = fileSystem.listStatus(parent, path ->
+        path.getName().startsWith(prefix) && !path.getName().endsWith(PREVIOUS_SUFFIX));
+    for (FileStatus leftover : leftovers) {
+      LOG.info("Deleting {}, left by an interrupted write of {}", leftover.getPath(), target);
+      fileSystem.delete(leftover.getPath(), true);
     }
   }
 
@@ -89,7 +117,7 @@ public final class AtomicDirectory implements AutoCloseable {
       // The old output moves aside first, so a failed rename can put it back.
       Path previous = null;
       if (fileSystem.exists(target)) {
-        previous = new Path(staging.getParent(), staging.getName() + ".previous");
+        previous = new Path(staging.getParent(), staging.getName() + PREVIOUS_SUFFIX);
         if (!fileSystem.rename(target, previous)) {
           throw new IOException("rename of the old output " + target + " returned false");
         }
