@@ -51,11 +51,15 @@ public final class PruningDiagnostics {
   static final int BOOTSTRAP_REPLICATES = 2000;
   /** Fields listed per budget in the per-field table. */
   static final int FIELDS_PER_BUDGET = 5;
+  /** Untouched rows listed by field and token per estimate; the rest are only counted. */
+  static final int UNTOUCHED_LISTED = 10;
 
   private static final String CODEBOOK = "shaver-codebook";
   private static final String ZERO = "shaver-zero";
   private static final String MAGNITUDE = "magnitude";
   private static final String RANDOM = "random";
+  private static final String CODEBOOK_SET_ZERO_FILL = "C set, zero fill";
+  private static final String ZERO_SET_CODEBOOK_FILL = "Z set, codebook fill";
 
   private final SparkSession spark;
   private final JobConfig config;
@@ -65,6 +69,7 @@ public final class PruningDiagnostics {
   private final FieldLayout fields;
   private final int dimension;
   private final StringBuilder report = new StringBuilder();
+  private final List<String> untouched = new java.util.ArrayList<>();
 
   private PruningDiagnostics(SparkSession spark, JobConfig config) throws IOException {
     this.spark = spark;
@@ -105,10 +110,13 @@ public final class PruningDiagnostics {
     report.append("| estimate | parameters | untouched rows | phi = 0 | in tied groups (phi ≠ 0)"
         + " | distinct phi | convergence ratio | median SE | abs(phi) < 2 SE |\n");
     report.append("|---|---|---|---|---|---|---|---|---|\n");
-    estimateRow(CODEBOOK, layout.shapley(), phi);
+    double[] codebookErrors = estimateRow(CODEBOOK, layout.shapley(), phi);
     if (zeroPhi != null) {
       estimateRow(ZERO, layout.shapleyZero(), zeroPhi);
     }
+
+    report.append("\nUntouched rows (field, token) per estimate: ").append(untouched)
+        .append("\n");
 
     EmbeddingTable zeroTable = EmbeddingTable.withZeroPlaceholder(fields, dimension, values,
         null);
@@ -123,9 +131,16 @@ public final class PruningDiagnostics {
     Map<String, float[]> placeholders = new LinkedHashMap<>();
     positions.keySet().forEach(method -> placeholders.put(method,
         method.equals(CODEBOOK) ? codebook : new float[fields.fields() * dimension]));
+    // Crossed variants separate the pruned set from the value served in its place.
+    positions.put(CODEBOOK_SET_ZERO_FILL, positions.get(CODEBOOK));
+    placeholders.put(CODEBOOK_SET_ZERO_FILL, new float[fields.fields() * dimension]);
+    if (zeroPhi != null) {
+      positions.put(ZERO_SET_CODEBOOK_FILL, positions.get(ZERO));
+      placeholders.put(ZERO_SET_CODEBOOK_FILL, codebook);
+    }
 
     int[] prunedCounts = prunedCounts();
-    overlapTable(positions, phi, zeroPhi, prunedCounts);
+    overlapTable(positions, phi, codebookErrors, zeroPhi, prunedCounts);
     fieldTable(positions, prunedCounts);
     scoreTables(positions, placeholders, prunedCounts);
     LOG.info("Diagnostics finished in {} s", (System.nanoTime() - start) / 1_000_000_000);
@@ -142,7 +157,8 @@ public final class PruningDiagnostics {
   }
 
   /** Appends one row of phi statistics; stderr and occurrences come from the Parquet output. */
-  private void estimateRow(String name, org.apache.hadoop.fs.Path directory, double[] phi) {
+  private double[] estimateRow(String name, org.apache.hadoop.fs.Path directory,
+      double[] phi) {
     double[] standardErrors = new double[phi.length];
     long[] occurrences = new long[modelConfig.rowCount()];
     Iterator<Row> rows = spark.read().parquet(directory.toString())
@@ -184,20 +200,27 @@ public final class PruningDiagnostics {
     }
     double[] errors = standardErrors.clone();
     Arrays.sort(errors);
+    List<Row> untouchedTokens = spark.read().parquet(directory.toString())
+        .where(col("occurrences").equalTo(0)).select("field", "token").distinct()
+        .limit(UNTOUCHED_LISTED).collectAsList();
+    untouched.add(name + ": " + untouchedTokens
+        + (untouchedRows > UNTOUCHED_LISTED ? " and " + (untouchedRows - UNTOUCHED_LISTED)
+            + " more" : ""));
     report.append(String.format(Locale.ROOT, "| %s | %d | %d of %d | %d | %d | %d | %.5f | %.3g"
         + " | %d (%.1f%%) |\n", name, phi.length, untouchedRows, occurrences.length, zeros, tied,
         distinct, maxError / Math.max(range, 1e-12), errors[errors.length / 2], insignificant,
         100.0 * insignificant / phi.length));
+    return standardErrors;
   }
 
-  private void overlapTable(Map<String, int[]> positions, double[] phi, double[] zeroPhi,
-      int[] prunedCounts) {
+  private void overlapTable(Map<String, int[]> positions, double[] phi,
+      double[] standardErrors, double[] zeroPhi, int[] prunedCounts) {
     report.append("\n## Pruned sets\n\n");
     report.append("Overlap is |A ∩ B| / pruned. \"phi = 0\" counts pruned parameters whose phi"
         + " is exactly 0. C is shaver-codebook, Z shaver-zero, M magnitude.\n\n");
     report.append("| budget | pruned | C ∩ Z | C ∩ M | Z ∩ M | C ∩ random | C: phi = 0 |"
-        + " Z: phi = 0 | C: largest pruned abs(phi) |\n");
-    report.append("|---|---|---|---|---|---|---|---|---|\n");
+        + " Z: phi = 0 | C: largest pruned abs(phi) | C: pruned with abs(phi) < 2 SE |\n");
+    report.append("|---|---|---|---|---|---|---|---|---|---|\n");
     List<Budget> budgets = config.compress().budgets();
     int[] c = positions.get(CODEBOOK);
     int[] z = positions.get(ZERO);
@@ -212,6 +235,7 @@ public final class PruningDiagnostics {
       long cZeros = 0;
       long zZeros = 0;
       double largest = 0;
+      long insignificant = 0;
       for (int p = 0; p < c.length; p++) {
         boolean inC = c[p] < k;
         boolean inZ = z != null && z[p] < k;
@@ -223,10 +247,11 @@ public final class PruningDiagnostics {
         cZeros += inC && phi[p] == 0 ? 1 : 0;
         zZeros += inZ && zeroPhi[p] == 0 ? 1 : 0;
         largest = inC ? Math.max(largest, Math.abs(phi[p])) : largest;
+        insignificant += inC && Math.abs(phi[p]) < 2 * standardErrors[p] ? 1 : 0;
       }
       report.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %d | %d |"
-          + " %.3g |\n", budgets.get(b).label(), k, share(cz, k), share(cm, k), share(zm, k),
-          share(cr, k), cZeros, zZeros, largest));
+          + " %.3g | %s |\n", budgets.get(b).label(), k, share(cz, k), share(cm, k),
+          share(zm, k), share(cr, k), cZeros, zZeros, largest, share(insignificant, k)));
     }
   }
 
