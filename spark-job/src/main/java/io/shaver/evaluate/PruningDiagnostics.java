@@ -91,11 +91,20 @@ public final class PruningDiagnostics {
     List<String> overrides = Arrays.asList(args).subList(3, args.length);
     JobConfig config = JobConfigLoader.load(java.nio.file.Path.of(args[0]), overrides, args[1]);
     SparkSession spark = SparkSessions.getOrCreate("pruning-diagnostics");
-    PruningDiagnostics diagnostics = new PruningDiagnostics(spark, config);
-    diagnostics.run();
-    Files.writeString(java.nio.file.Path.of(args[2]), diagnostics.report.toString());
+    Files.writeString(java.nio.file.Path.of(args[2]), report(spark, config));
     LOG.info("Wrote {}", args[2]);
     spark.stop();
+  }
+
+  /**
+   * Returns the Markdown report of the finished run under {@code config.output()}.
+   *
+   * @throws IOException when the model cannot be read
+   */
+  static String report(SparkSession spark, JobConfig config) throws IOException {
+    PruningDiagnostics diagnostics = new PruningDiagnostics(spark, config);
+    diagnostics.run();
+    return diagnostics.report.toString();
   }
 
   private void run() {
@@ -276,7 +285,7 @@ public final class PruningDiagnostics {
               - fieldShare(perField, MAGNITUDE, budget, y)),
           Math.abs(fieldShare(perField, CODEBOOK, budget, x)
               - fieldShare(perField, MAGNITUDE, budget, x))));
-      for (int i = 0; i < FIELDS_PER_BUDGET; i++) {
+      for (int i = 0; i < Math.min(FIELDS_PER_BUDGET, order.length); i++) {
         int f = order[i];
         report.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %s | %.3f |\n",
             budgets.get(b).label(), fields.name(f), fields.offset(f + 1) - fields.offset(f),
