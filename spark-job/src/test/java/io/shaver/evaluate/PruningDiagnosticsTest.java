@@ -23,7 +23,7 @@ class PruningDiagnosticsTest {
   @BeforeAll
   static void diagnose() throws Exception {
     run = RunFixture.create(Files.createTempDirectory("pruning-diagnostics-"), true);
-    // The fixture has no validation split; the test split stands in for it.
+    // The fixture has no validation split, so a copy of the test split serves as one.
     copyDirectory(run.root.resolve("prepared/test"), run.root.resolve("prepared/val"));
     JobConfig config = run.jobConfig();
     new EvaluateStage().run(run.context(config));
