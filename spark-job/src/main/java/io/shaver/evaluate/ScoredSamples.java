@@ -1,16 +1,20 @@
 package io.shaver.evaluate;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ObjDoubleConsumer;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -42,19 +46,20 @@ public final class ScoredSamples {
   /**
    * Reduces scored samples to one {@link ScoreSummary} per variant index present.
    *
-   * <p>AUC comes from Spark MLlib's {@link BinaryClassificationEvaluator} with {@code numBins}
-   * 0, so the ROC curve is not down-sampled and the area is exact (equal scores form one ROC
-   * point, which counts tied positive-negative pairs one half). Means are double sums divided by
-   * the count. The caller should cache {@code scored}: this runs one Spark job for the means and
-   * one per variant for the AUC.
+   * <p>AUC is the exact Mann-Whitney statistic: tied positive-negative pairs count one half,
+   * which equals the area under the full ROC curve that Spark MLlib's
+   * {@code BinaryClassificationEvaluator} computes with {@code numBins} 0. Every variant's AUC
+   * comes from one Spark job (see {@link #areasUnderRoc}). Means are double sums divided by the
+   * count. The caller should cache {@code scored}: this runs one job for the means and one for
+   * the AUCs, whatever the number of variants.
    */
   public static Map<Integer, ScoreSummary> summarize(Dataset<Row> scored) {
     return summarize(scored, (variant, seconds) -> { });
   }
 
   /**
-   * Same as {@link #summarize(Dataset)}, and reports the seconds that each variant's AUC took
-   * to {@code aucSeconds}.
+   * Same as {@link #summarize(Dataset)}, and reports to {@code aucSeconds} each variant's share
+   * of the AUC job: its time divided evenly among the variants.
    */
   public static Map<Integer, ScoreSummary> summarize(Dataset<Row> scored,
       ObjDoubleConsumer<Integer> aucSeconds) {
@@ -64,29 +69,52 @@ public final class ScoredSamples {
         sum(col(LABEL)).as("positives"),
         avg(col(LOSS)).as("logloss"),
         avg(col(KL)).as("kl"));
-    for (Row row : means.collectAsList()) {
+    List<Row> meanRows = means.collectAsList();
+    long start = System.nanoTime();
+    Map<Integer, Double> areas = areasUnderRoc(scored);
+    double aucShare = (System.nanoTime() - start) / 1e9 / Math.max(meanRows.size(), 1);
+    for (Row row : meanRows) {
       int variant = row.getInt(0);
       long samples = row.getLong(1);
       long positives = Math.round(row.getDouble(2));
-      long start = System.nanoTime();
-      double auc = areaUnderRoc(scored.where(col(VARIANT).equalTo(variant)), samples, positives);
-      aucSeconds.accept(variant, (System.nanoTime() - start) / 1e9);
-      summaries.put(variant, new ScoreSummary(samples, positives, auc, row.getDouble(3),
-          row.getDouble(4)));
+      aucSeconds.accept(variant, aucShare);
+      summaries.put(variant, new ScoreSummary(samples, positives, areas.get(variant),
+          row.getDouble(3), row.getDouble(4)));
     }
     return summaries;
   }
 
-  /** Returns the exact ROC AUC of {@code score} against {@code label}; NaN for one class. */
-  static double areaUnderRoc(Dataset<Row> scored, long samples, long positives) {
-    if (positives == 0 || positives == samples) {
-      return Double.NaN;
+  /**
+   * Returns the exact ROC AUC of {@code score} against {@code label} for every variant, NaN for
+   * a variant with one class.
+   *
+   * <p>Samples are grouped by (variant, score), and each variant's groups are walked in ascending
+   * score. A group with p positives and q negatives credits p · (negatives below it + q / 2). The
+   * AUC is the total credit over positives · negatives. Credits are integers or halves, so their
+   * double sums are exact below 2^53.
+   */
+  static Map<Integer, Double> areasUnderRoc(Dataset<Row> scored) {
+    Dataset<Row> groups = scored.groupBy(VARIANT, SCORE).agg(
+        sum(col(LABEL)).as("positives"),
+        sum(lit(1.0).minus(col(LABEL))).as("negatives"));
+    WindowSpec below = Window.partitionBy(VARIANT).orderBy(SCORE)
+        .rowsBetween(Window.unboundedPreceding(), -1);
+    Dataset<Row> credits = groups
+        .withColumn("negatives_below", coalesce(sum(col("negatives")).over(below), lit(0.0)))
+        .groupBy(VARIANT).agg(
+            sum(col("positives").multiply(col("negatives_below")
+                .plus(col("negatives").multiply(0.5)))).as("credit"),
+            sum(col("positives")).as("positives"),
+            sum(col("negatives")).as("negatives"));
+    Map<Integer, Double> areas = new HashMap<>();
+    for (Row row : credits.collectAsList()) {
+      double positives = row.getDouble(2);
+      double negatives = row.getDouble(3);
+      double area = positives == 0 || negatives == 0
+          ? Double.NaN
+          : row.getDouble(1) / (positives * negatives);
+      areas.put(row.getInt(0), area);
     }
-    BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator()
-        .setLabelCol(LABEL)
-        .setRawPredictionCol(SCORE)
-        .setMetricName("areaUnderROC")
-        .setNumBins(0);
-    return evaluator.evaluate(scored);
+    return areas;
   }
 }

@@ -113,4 +113,37 @@ class ScoredSamplesTest {
     assertTrue(Double.isNaN(summary.auc()), "auc = " + summary.auc());
     assertEquals(2, summary.positives());
   }
+
+  @Test
+  void aucPerVariantAmongManyVariants() {
+    SplittableRandom random = new SplittableRandom(23);
+    int samples = 150;
+    int variants = 12;
+    double[] labels = new double[samples];
+    double[][] scores = new double[variants][samples];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      labels[i] = random.nextDouble() < 0.25 ? 1 : 0;
+    }
+    for (int v = 0; v < variants; v++) {
+      for (int i = 0; i < samples; i++) {
+        // Variant v mixes the label in with weight v / variants on a coarse grid.
+        scores[v][i] = Math.round((labels[i] * v / variants + random.nextGaussian()) * 3) / 3.0;
+        rows.add(row(v, labels[i], scores[v][i], 0));
+      }
+    }
+    // A variant with positives only has no AUC, whatever the other variants contain.
+    rows.add(row(variants, 1, 0.2, 0));
+    Dataset<Row> scored = SharedSpark.get().createDataFrame(rows, ScoredSamples.SCHEMA)
+        .repartition(5);
+
+    Map<Integer, ScoreSummary> summaries = ScoredSamples.summarize(scored);
+
+    assertEquals(variants + 1, summaries.size());
+    for (int v = 0; v < variants; v++) {
+      assertEquals(mannWhitneyAuc(scores[v], labels), summaries.get(v).auc(), 1e-12,
+          "variant " + v);
+    }
+    assertTrue(Double.isNaN(summaries.get(variants).auc()));
+  }
 }
