@@ -169,28 +169,12 @@ final class DcnMixTrainable implements TrainableModel {
     // gradNext now contains the gradient through x_0 as the input of layer 0.
     FloatBuffer viaInput = buffers.gradNext.data().asNioFloat();
     embedding.beginBatch();
-    for (int b = 0; b < batch; b++) {
-      for (int f = 0; f < fieldCount; f++) {
-        int row = ids[b * fieldCount + f];
-        for (int j = 0; j < dim; j++) {
-          int c = b * inputSize + f * dim + j;
-          embedding.addGrad(row, j, gradInput[c] + viaInput.get(c));
-        }
-      }
-    }
+    embedding.scatterGrad(ids, batch, fieldCount, gradInput, viaInput);
     return loss + embedding.addL2(ids, batch, fieldCount, settings.embeddingL2());
   }
 
   private void lookUp(int[] ids, int batch, INDArray target) {
-    FloatBuffer out = target.data().asNioFloat();
-    for (int b = 0; b < batch; b++) {
-      for (int f = 0; f < fieldCount; f++) {
-        int row = ids[b * fieldCount + f];
-        for (int j = 0; j < dim; j++) {
-          out.put(b * inputSize + f * dim + j, embedding.values[row * dim + j]);
-        }
-      }
-    }
+    embedding.gather(ids, batch, fieldCount, target.data().asNioFloat());
   }
 
   private static double lossAndGradient(INDArray logits, float[] labels, int batch,

@@ -1,5 +1,7 @@
 package io.shaver.train;
 
+import java.nio.FloatBuffer;
+
 /**
  * Table of rows (embedding or first-order weights) trained with lazy Adam.
  *
@@ -46,6 +48,35 @@ final class SparseTable {
   /** Returns the gradient of entry {@code (row, j)} in the current batch (0 if untouched). */
   float gradOf(int row, int j) {
     return stamp[row] == currentStamp ? grad[slotOfRow[row] * width + j] : 0f;
+  }
+
+  /**
+   * Copies the rows that {@code batch} samples look up into {@code target}: row
+   * {@code ids[b * fields + f]} goes to {@code target[(b * fields + f) * width ..]}.
+   */
+  void gather(int[] ids, int batch, int fields, FloatBuffer target) {
+    for (int k = 0; k < batch * fields; k++) {
+      int row = ids[k];
+      for (int j = 0; j < width; j++) {
+        target.put(k * width + j, values[row * width + j]);
+      }
+    }
+  }
+
+  /**
+   * Adds the gradient of the looked-up inputs to the rows they came from, the reverse of
+   * {@link #gather}: entry {@code (ids[k], j)} receives
+   * {@code first[k * width + j] + second.get(k * width + j)}, for a model whose input reaches
+   * the loss along two paths.
+   */
+  void scatterGrad(int[] ids, int batch, int fields, float[] first, FloatBuffer second) {
+    for (int k = 0; k < batch * fields; k++) {
+      int row = ids[k];
+      for (int j = 0; j < width; j++) {
+        int c = k * width + j;
+        addGrad(row, j, first[c] + second.get(c));
+      }
+    }
   }
 
   /**
