@@ -1,5 +1,6 @@
 package io.shaver.evaluate;
 
+import io.shaver.data.InputDataException;
 import io.shaver.model.CtrModel;
 import io.shaver.model.ModelConfig;
 import io.shaver.model.ModelStore;
@@ -58,7 +59,8 @@ public final class RowScores {
    * @param split the prepared split to score when {@code data} is a run directory
    * @return the number of rows written
    * @throws io.shaver.model.InvalidModelException when the model directory is invalid
-   * @throws IllegalArgumentException when the data does not fit the model
+   * @throws InputDataException when the data does not fit the model, also when a Spark task
+   *     found it (the task's message, without Spark's job-failure text)
    */
   public static long write(SparkSession spark, Path modelDirectory, Path data, String split,
       Path output, int batchSize) throws IOException {
@@ -90,13 +92,29 @@ public final class RowScores {
           .with("model_kind", config.kind().id())
           .with("data", input.table())
           .with("rows", input.rows().count());
-      long rows = ParquetTables.write(scored, output, provenance);
+      long rows = writeScores(scored, output, provenance);
       LOG.info("Wrote {} scored rows to {} in {} s", rows, output,
           String.format("%.1f", (System.nanoTime() - start) / 1e9));
       return rows;
     } finally {
       broadcast.destroy();
       snapshot.release();
+    }
+  }
+
+  private static long writeScores(Dataset<Row> scored, Path output, Provenance provenance) {
+    try {
+      return ParquetTables.write(scored, output, provenance);
+    } catch (Exception e) {
+      // Spark raises the checked SparkException from Scala code, so catch every exception.
+      InputDataException badRow = InputDataException.findIn(e);
+      if (badRow != null) {
+        throw new InputDataException(badRow.getMessage(), e);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
@@ -155,7 +173,7 @@ public final class RowScores {
     int m = config.fieldCount();
     List<Integer> rowIds = row.isNullAt(2) ? List.of() : row.getList(2);
     if (rowIds.size() != m) {
-      throw new IllegalArgumentException(ScoreInput.fieldCountMessage(config, modelDirectory,
+      throw new InputDataException(ScoreInput.fieldCountMessage(config, modelDirectory,
           table, row.getLong(0), rowIds.size()));
     }
     for (int f = 0; f < m; f++) {
@@ -163,7 +181,7 @@ public final class RowScores {
       int first = config.offset(f);
       int end = first + config.fieldSize(f);
       if (id == null || id < first || id >= end) {
-        throw new IllegalArgumentException("Invalid global id " + id + " for field " + f + " ('"
+        throw new InputDataException("Invalid global id " + id + " for field " + f + " ('"
             + config.fieldNames().get(f) + "') in row_key " + row.getLong(0) + " of " + table
             + ": expected " + first + " <= id < " + end + " (model.json field_sizes); the data"
             + " and the model at " + modelDirectory + " disagree on the field layout");

@@ -3,6 +3,7 @@ package io.shaver.evaluate;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.shaver.data.InputDataException;
 import io.shaver.model.ModelConfig;
 import io.shaver.spark.PreparedData;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * The rows that the {@code score} command scores: a prepared split of a run directory, or an
  * encoded Parquet table with the columns of a prepared split.
  *
- * <p>Columns: {@code row_key} (long or int, required), {@code ids} (array of int, one global id
- * per field in the model's field order, required) and {@code label} (int, long or double,
+ * <p>Columns: {@code row_key} (long or int, required), {@code ids} (array of int or long, one
+ * global id per field in the model's field order, required) and {@code label} (int, long or double,
  * optional; read as int and null where absent). Other columns are ignored.
  *
  * @param table the Parquet table that was read
@@ -38,7 +39,7 @@ record ScoreInput(Path table, Dataset<Row> rows) {
    * Then checks the first row's id count against the model's field count, so that a model and
    * data with different fields fail before any output is written.
    *
-   * @throws IllegalArgumentException when the table is missing, lacks a required column, or
+   * @throws InputDataException when the table is missing, lacks a required column, or
    *     does not fit the model's fields
    */
   static ScoreInput open(SparkSession spark, Path data, String split, ModelConfig model,
@@ -50,17 +51,20 @@ record ScoreInput(Path table, Dataset<Row> rows) {
       table = new Path(data, "prepared/" + split);
     }
     if (!fs.exists(table)) {
-      throw new IllegalArgumentException("Score input not found: " + table
+      throw new InputDataException("Score input not found: " + table
           + (table.equals(data) ? "" : " (no split '" + split + "' under prepared/)"));
     }
     Dataset<Row> raw = spark.read().parquet(table.toString());
     StructType schema = raw.schema();
     requireColumn(schema, table, "row_key", DataTypes.LongType, DataTypes.IntegerType);
-    requireColumn(schema, table, "ids", DataTypes.createArrayType(DataTypes.IntegerType));
+    requireColumn(schema, table, "ids", DataTypes.createArrayType(DataTypes.IntegerType),
+        DataTypes.createArrayType(DataTypes.LongType));
+    // Long ids (pyarrow's default for Python ints) are narrowed here, so an id beyond the int
+    // range fails the cast, and every other id is range-checked per field while scoring.
     Dataset<Row> rows = raw.select(col("row_key").cast("long").as("row_key"),
         hasColumn(schema, "label") ? col("label").cast("int").as("label")
             : lit(null).cast("int").as("label"),
-        col("ids"));
+        col("ids").cast("array<int>").as("ids"));
     checkFirstRow(rows, table, model, modelDirectory);
     return new ScoreInput(table, rows);
   }
@@ -68,7 +72,7 @@ record ScoreInput(Path table, Dataset<Row> rows) {
   private static void checkPreparedFields(PreparedData prepared, ModelConfig model,
       Path modelDirectory, Path run) {
     if (!Arrays.equals(prepared.fieldSizes(), model.fieldSizes())) {
-      throw new IllegalArgumentException("The model at " + modelDirectory + " does not fit the"
+      throw new InputDataException("The model at " + modelDirectory + " does not fit the"
           + " prepared data of " + run + ": the model has " + model.fieldCount()
           + " fields with sizes " + Arrays.toString(model.fieldSizes()) + " "
           + model.fieldNames() + ", prepared/fields has " + prepared.fieldNames().size()
@@ -82,11 +86,11 @@ record ScoreInput(Path table, Dataset<Row> rows) {
       Path modelDirectory) {
     List<Row> first = rows.limit(1).collectAsList();
     if (first.isEmpty()) {
-      throw new IllegalArgumentException("Score input " + table + " has no rows");
+      throw new InputDataException("Score input " + table + " has no rows");
     }
     List<Integer> ids = first.get(0).getList(2);
     if (ids == null || ids.size() != model.fieldCount()) {
-      throw new IllegalArgumentException(fieldCountMessage(model, modelDirectory, table,
+      throw new InputDataException(fieldCountMessage(model, modelDirectory, table,
           first.get(0).getLong(0), ids == null ? 0 : ids.size()));
     }
   }
@@ -109,8 +113,8 @@ record ScoreInput(Path table, Dataset<Row> rows) {
   private static void requireColumn(StructType schema, Path table, String name,
       DataType... accepted) {
     if (!hasColumn(schema, name)) {
-      throw new IllegalArgumentException("Score input " + table + " has no column '" + name
-          + "'; expected row_key (long), ids (array of int global ids, one per field) and"
+      throw new InputDataException("Score input " + table + " has no column '" + name
+          + "'; expected row_key (long), ids (array of int or long global ids, one per field) and"
           + " optionally label, found " + Arrays.toString(schema.fieldNames()));
     }
     DataType type = schema.apply(name).dataType();
@@ -119,8 +123,16 @@ record ScoreInput(Path table, Dataset<Row> rows) {
         return;
       }
     }
-    throw new IllegalArgumentException("Score input " + table + ": column '" + name
-        + "' has type " + type.simpleString() + ", expected " + accepted[0].simpleString());
+    throw new InputDataException("Score input " + table + ": column '" + name
+        + "' has type " + type.simpleString() + ", expected " + describe(accepted));
+  }
+
+  private static String describe(DataType... types) {
+    StringBuilder text = new StringBuilder(types[0].simpleString());
+    for (int i = 1; i < types.length; i++) {
+      text.append(" or ").append(types[i].simpleString());
+    }
+    return text.toString();
   }
 
   private static boolean sameType(DataType expected, DataType actual) {

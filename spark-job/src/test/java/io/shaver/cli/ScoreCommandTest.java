@@ -169,7 +169,44 @@ class ScoreCommandTest {
     assertTrue(result.err.contains("Invalid global id 99 for field 4 ('device') in row_key 2"),
         result.err);
     assertTrue(result.err.contains("expected 18 <= id < 25"), result.err);
+    assertFalse(result.err.contains("Job aborted"), "Spark's job-failure text: " + result.err);
     assertFalse(Files.exists(output), "no output directory");
+  }
+
+  @Test
+  void longIdsScoreLikeIntIds() throws Exception {
+    Path model = golden("deepfm_bn");
+    JsonNode golden = new ObjectMapper().readTree(model.resolve("golden.json").toFile());
+    int batch = golden.get("batch").intValue();
+    int fields = golden.get("ids").size() / batch;
+    List<Row> rows = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      List<Long> ids = new ArrayList<>();
+      for (int f = 0; f < fields; f++) {
+        ids.add(golden.get("ids").get(b * fields + f).longValue());
+      }
+      rows.add(RowFactory.create(rowKeyOf(b), ids));
+    }
+    StructType longIds = new StructType()
+        .add("row_key", DataTypes.LongType, false)
+        .add("ids", DataTypes.createArrayType(DataTypes.LongType), false);
+    Path data = directory.resolve("long-ids");
+    SharedSpark.get().createDataFrame(rows, longIds).write().parquet(data.toString());
+    Path output = directory.resolve("scores");
+
+    Result result = run("score", "--model", model.toString(), "--data", data.toString(),
+        "--output", output.toString());
+
+    assertEquals(ShaverCli.EXIT_OK, result.code, result.err);
+    List<Row> scored = SharedSpark.get().read().parquet(output.toString())
+        .select("row_key", "label", "logit").collectAsList();
+    assertEquals(batch, scored.size());
+    for (Row row : scored) {
+      int sample = sampleOf(row.getLong(0));
+      assertTrue(row.isNullAt(1), "no label column, so a null label");
+      assertEquals(golden.get("logits").get(sample).doubleValue(), row.getDouble(2), TOLERANCE,
+          "logit of sample " + sample);
+    }
   }
 
   @Test
