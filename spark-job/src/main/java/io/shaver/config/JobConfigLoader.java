@@ -47,8 +47,21 @@ public final class JobConfigLoader {
     try {
       return JobConfig.fromConfig(ConfigReader.root(document));
     } catch (ConfigException e) {
-      throw new ConfigException("Invalid job config " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("Invalid job config " + describeSource(file, overrides) + ": "
+          + e.getMessage(), e);
     }
+  }
+
+  /** Describes the file and any --set overrides, so a bad override is not blamed on the file. */
+  private static String describeSource(Path file, List<String> overrides) {
+    if (overrides.isEmpty()) {
+      return file.toString();
+    }
+    StringBuilder text = new StringBuilder(file.toString()).append(" with");
+    for (String override : overrides) {
+      text.append(" --set ").append(override);
+    }
+    return text.toString();
   }
 
   /** Parses YAML text into a config document; used by tests and by {@link #load}. */

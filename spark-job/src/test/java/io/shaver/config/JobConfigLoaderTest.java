@@ -131,6 +131,19 @@ class JobConfigLoaderTest {
   }
 
   @Test
+  void invalidOverrideNamedInMessage(@TempDir Path directory) throws Exception {
+    Path file = directory.resolve("job.yaml");
+    Files.writeString(file, MINIMAL);
+
+    ConfigException error = assertThrows(ConfigException.class,
+        () -> JobConfigLoader.load(file, List.of("seed=3", "compress.sparsity=[1.5]"), null));
+
+    assertTrue(error.getMessage().startsWith("Invalid job config " + file
+        + " with --set seed=3 --set compress.sparsity=[1.5]: "), error.getMessage());
+    assertTrue(error.getMessage().contains("compress.sparsity"), error.getMessage());
+  }
+
+  @Test
   void invalidYamlNamesLine(@TempDir Path directory) throws Exception {
     Path file = directory.resolve("job.yaml");
     Files.writeString(file, "output: x\ndata: [unclosed\n");
