@@ -52,6 +52,8 @@ BASE_SPARK_CONF: Mapping[str, str] = {
     "spark.sql.shuffle.partitions": "16",
     "spark.executorEnv.OMP_NUM_THREADS": "1",
     "spark.executor.memoryOverhead": "1g",
+    "spark.driver.extraJavaOptions": "-Dorg.bytedeco.javacpp.logger=slf4j",
+    "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.logger=slf4j",
 }
 
 _DS_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -284,7 +284,8 @@ def test_plan_task_returns_json_and_logs_command(caplog):
         value = submit.plan_submit(params(), DS)
     assert json.loads(json.dumps(value)) == value
     assert set(value) == {"conf", "application_args", "input_path", "output_dir"}
-    assert "spark-submit --conf spark.executor.memoryOverhead=1g" in caplog.text
+    assert "spark-submit --conf spark.driver.extraJavaOptions=" in caplog.text
+    assert " --conf spark.executor.memoryOverhead=1g " in caplog.text
     assert "shaver-spark-job-0.1.0-SNAPSHOT-job.jar run --config" in caplog.text
 
 
