@@ -62,7 +62,7 @@ public final class CudaLibraries {
       }
       return new Status(count[0], null);
     } catch (LinkageError | RuntimeException e) {
-      // A missing library or driver must make tasks fall back to the CPU, never fail them.
+      // A missing library or driver is reported as a status, so the caller falls back to the CPU.
       return new Status(0, describe(e));
     }
   }

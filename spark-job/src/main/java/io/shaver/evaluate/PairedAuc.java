@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Compares the ROC AUC of two scorers on the same samples and says whether the difference
+ * Compares the ROC AUC of two scorers on the same samples and tests whether the difference
  * exceeds sampling noise.
  *
  * <p>Two standard errors of AUC(a) − AUC(b) are computed:
@@ -93,6 +93,7 @@ public final class PairedAuc {
       positives += label == 1 ? 1 : 0;
     }
     int negatives = labels.length - positives;
+
     double[] positiveScores = new double[positives];
     double[] negativeScores = new double[negatives];
     int p = 0;
@@ -104,6 +105,7 @@ public final class PairedAuc {
         negativeScores[q++] = scores[i];
       }
     }
+
     double[] withinPositives = midranks(positiveScores);
     double[] withinNegatives = midranks(negativeScores);
     double[] positivePlacements = new double[positives];

@@ -39,7 +39,10 @@ public interface WalkOps extends AutoCloseable {
   /** Computes {@code c = a b} for {@code a [rows, inner]} and {@code b [inner, cols]}, floats. */
   void gemm(Buffer a, Buffer b, Buffer c, int rows, int inner, int cols);
 
-  /** Adds {@code bias [cols]} to each row of {@code values [rows, cols]}, then ReLU if asked. */
+  /**
+   * Adds {@code bias [cols]} to each row of {@code values [rows, cols]}, then applies ReLU if
+   * {@code relu} is true.
+   */
   void addBias(Buffer values, Buffer bias, int rows, int cols, boolean relu);
 
   /**

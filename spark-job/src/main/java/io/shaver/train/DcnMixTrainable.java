@@ -360,7 +360,7 @@ final class DcnMixTrainable implements TrainableModel {
     stateDict.put("embedding.weight",
         Tensor.ofFloats(embedding.values.clone(), config.rowCount(), dim));
     for (int l = 0; l < layers; l++) {
-      stateDict.put("cross_head.U." + l, Tensor.ofFloats(copy(expand[l]), experts, rank,
+      stateDict.put("cross_head.U." + l, Tensor.ofFloats(expand[l].copyValues(), experts, rank,
           inputSize));
       float[] c = new float[experts * rank * rank];
       for (int i = 0; i < experts; i++) {
@@ -369,23 +369,13 @@ final class DcnMixTrainable implements TrainableModel {
       stateDict.put("cross_head.C." + l, Tensor.ofFloats(c, experts, rank, rank));
       stateDict.put("cross_head.V." + l, Tensor.ofFloats(splitColumns(projection[l], experts,
           inputSize, rank), experts, inputSize, rank));
-      stateDict.put("cross_head.biases." + l, Tensor.ofFloats(copy(bias[l]), 1, inputSize));
+      stateDict.put("cross_head.biases." + l, Tensor.ofFloats(bias[l].copyValues(), 1, inputSize));
     }
     stateDict.put("cross_head.gates", Tensor.ofFloats(splitColumns(gates, experts, inputSize,
         1), experts, inputSize, 1));
     mlp.exportTo(stateDict, "_dnn.");
-    long[] offsets = new long[fieldCount];
-    for (int f = 0; f < fieldCount; f++) {
-      offsets[f] = config.offset(f);
-    }
-    stateDict.put("offsets", Tensor.ofLongs(offsets, 1, fieldCount));
+    stateDict.put("offsets", TrainableModel.offsetsTensor(config));
     return stateDict;
-  }
-
-  private static float[] copy(DenseParam param) {
-    float[] values = new float[param.size()];
-    param.values().get(0, values);
-    return values;
   }
 
   /** Turns {@code [rows, blocks * width]} into {@code [blocks, rows, width]}. */

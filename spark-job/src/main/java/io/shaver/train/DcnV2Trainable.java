@@ -327,38 +327,16 @@ final class DcnV2Trainable implements TrainableModel {
         Tensor.ofFloats(embedding.values.clone(), config.rowCount(), dim));
     for (int l = 0; l < layers; l++) {
       stateDict.put("cross_head.layers." + l + ".weight",
-          transposed(weight[l], inputSize, inputSize));
+          weight[l].transposedTensor(inputSize, inputSize));
       stateDict.put("cross_head.layers." + l + ".bias",
-          Tensor.ofFloats(copy(bias[l]), inputSize));
+          Tensor.ofFloats(bias[l].copyValues(), inputSize));
     }
     if (mlp != null) {
       mlp.exportTo(stateDict, "_dnn.");
     }
-    stateDict.put("_last_fc.weight", Tensor.ofFloats(copy(lastWeight), 1, lastWidth));
-    stateDict.put("_last_fc.bias", Tensor.ofFloats(copy(lastBias), 1));
-    long[] offsets = new long[fieldCount];
-    for (int f = 0; f < fieldCount; f++) {
-      offsets[f] = config.offset(f);
-    }
-    stateDict.put("offsets", Tensor.ofLongs(offsets, 1, fieldCount));
+    stateDict.put("_last_fc.weight", Tensor.ofFloats(lastWeight.copyValues(), 1, lastWidth));
+    stateDict.put("_last_fc.bias", Tensor.ofFloats(lastBias.copyValues(), 1));
+    stateDict.put("offsets", TrainableModel.offsetsTensor(config));
     return stateDict;
-  }
-
-  private static float[] copy(DenseParam param) {
-    float[] values = new float[param.size()];
-    param.values().get(0, values);
-    return values;
-  }
-
-  /** Converts an {@code [in, out]} weight to PyTorch's {@code [out, in]}. */
-  private static Tensor transposed(DenseParam param, int in, int out) {
-    FloatBuffer values = param.values();
-    float[] result = new float[in * out];
-    for (int i = 0; i < in; i++) {
-      for (int o = 0; o < out; o++) {
-        result[o * in + i] = values.get(i * out + o);
-      }
-    }
-    return Tensor.ofFloats(result, out, in);
   }
 }

@@ -193,11 +193,7 @@ final class DeepFmTrainable implements TrainableModel {
     int n = config.rowCount();
     Map<String, Tensor> stateDict = new LinkedHashMap<>();
     stateDict.put("_bias", Tensor.ofFloats(new float[] {bias.values().get(0)}, 1));
-    long[] offsets = new long[fieldCount];
-    for (int f = 0; f < fieldCount; f++) {
-      offsets[f] = config.offset(f);
-    }
-    stateDict.put("offsets", Tensor.ofLongs(offsets, 1, fieldCount));
+    stateDict.put("offsets", TrainableModel.offsetsTensor(config));
     stateDict.put("embedding.weight", Tensor.ofFloats(embedding.values.clone(), n, dim));
     stateDict.put("fc.weight", Tensor.ofFloats(firstOrder.values.clone(), n, 1));
     // The reference model has this layer but never uses it; zeros keep strict loading working.

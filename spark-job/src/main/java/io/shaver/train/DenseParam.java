@@ -1,5 +1,6 @@
 package io.shaver.train;
 
+import io.shaver.model.Tensor;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,6 +51,24 @@ final class DenseParam {
 
   FloatBuffer grads() {
     return grads;
+  }
+
+  /** Returns a copy of the values in row-major order. */
+  float[] copyValues() {
+    float[] copy = new float[size()];
+    values.get(0, copy);
+    return copy;
+  }
+
+  /** Returns this {@code [in, out]} weight as a tensor in PyTorch's {@code [out, in]} layout. */
+  Tensor transposedTensor(int in, int out) {
+    float[] result = new float[in * out];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        result[o * in + i] = values.get(i * out + o);
+      }
+    }
+    return Tensor.ofFloats(result, out, in);
   }
 
   /** Applies one Adam step; {@code step} counts from 1. */

@@ -379,7 +379,7 @@ final class TrainableMlp {
     int step = batchNorm ? 4 : 3;
     for (int k = 0; k < sizes.length; k++) {
       String linear = prefix + (k * step);
-      stateDict.put(linear + ".weight", transposed(weights[k], width, sizes[k]));
+      stateDict.put(linear + ".weight", weights[k].transposedTensor(width, sizes[k]));
       stateDict.put(linear + ".bias", vector(biases[k]));
       if (batchNorm) {
         String norm = prefix + (k * step + 1);
@@ -394,27 +394,13 @@ final class TrainableMlp {
     }
     if (withOutput) {
       String output = prefix + (sizes.length * step);
-      stateDict.put(output + ".weight", transposed(outputWeight, width, 1));
+      stateDict.put(output + ".weight", outputWeight.transposedTensor(width, 1));
       stateDict.put(output + ".bias", vector(outputBias));
     }
   }
 
-  /** Converts a transposed {@code [in, out]} weight to PyTorch's {@code [out, in]}. */
-  private static Tensor transposed(DenseParam param, int in, int out) {
-    FloatBuffer values = param.values();
-    float[] result = new float[in * out];
-    for (int i = 0; i < in; i++) {
-      for (int o = 0; o < out; o++) {
-        result[o * in + i] = values.get(i * out + o);
-      }
-    }
-    return Tensor.ofFloats(result, out, in);
-  }
-
   private static Tensor vector(DenseParam param) {
-    float[] result = new float[param.size()];
-    param.values().get(0, result);
-    return Tensor.ofFloats(result, result.length);
+    return Tensor.ofFloats(param.copyValues(), param.size());
   }
 
   private static Tensor doubles(double[] values) {

@@ -1,5 +1,6 @@
 package io.shaver.train;
 
+import io.shaver.model.ModelConfig;
 import io.shaver.model.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -27,4 +28,14 @@ interface TrainableModel {
 
   /** Returns the parameters in reference PyTorch naming (batch norm with running statistics). */
   Map<String, Tensor> stateDict();
+
+  /** Returns the reference models' {@code offsets} buffer: each field's first global row id. */
+  static Tensor offsetsTensor(ModelConfig config) {
+    int fields = config.fieldCount();
+    long[] offsets = new long[fields];
+    for (int f = 0; f < fields; f++) {
+      offsets[f] = config.offset(f);
+    }
+    return Tensor.ofLongs(offsets, 1, fields);
+  }
 }

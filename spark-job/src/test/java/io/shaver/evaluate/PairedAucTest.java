@@ -124,7 +124,7 @@ class PairedAucTest {
           if (labels[j] != 0) {
             continue;
           }
-          double psi = scorers[k][i] > scorers[k][j] ? 1 : scorers[k][i] == scorers[k][j] ? 0.5 : 0;
+          double psi = pairScore(scorers[k][i], scorers[k][j]);
           v10[k][p] += psi / negatives;
           v01[k][q] += psi / positives;
           q++;
@@ -169,6 +169,7 @@ class PairedAucTest {
     double sumOfSquares = 0;
     long used = 0;
     long total = (long) Math.pow(size, size);
+
     for (long draw = 0; draw < total; draw++) {
       long rest = draw;
       int positives = 0;
@@ -183,11 +184,13 @@ class PairedAucTest {
       if (positives == 0 || positives == size) {
         continue;
       }
+
       double difference = pairAuc(drawnLabels, drawnA) - pairAuc(drawnLabels, drawnB);
       sum += difference;
       sumOfSquares += difference * difference;
       used++;
     }
+
     double mean = sum / used;
     return Math.sqrt(sumOfSquares / used - mean * mean);
   }
@@ -199,10 +202,18 @@ class PairedAucTest {
       for (int j = 0; j < labels.length; j++) {
         if (labels[i] == 1 && labels[j] == 0) {
           pairs++;
-          wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+          wins += pairScore(scores[i], scores[j]);
         }
       }
     }
     return wins / pairs;
+  }
+
+  /** Returns the Mann-Whitney kernel of a positive's and a negative's score: 1, 1/2 or 0. */
+  private static double pairScore(double positive, double negative) {
+    if (positive > negative) {
+      return 1;
+    }
+    return positive == negative ? 0.5 : 0;
   }
 }
