@@ -10,7 +10,7 @@ public final class ExactMetrics {
   }
 
   /** Exact Mann-Whitney AUC: P(score+ > score-) + 0.5 P(score+ == score-), over all pairs. */
-  public static double mannWhitneyAuc(float[] scores, double[] labels) {
+  public static double mannWhitneyAuc(double[] scores, double[] labels) {
     double wins = 0;
     long pairs = 0;
     for (int i = 0; i < scores.length; i++) {
@@ -30,6 +30,15 @@ public final class ExactMetrics {
       }
     }
     return wins / pairs;
+  }
+
+  /** Exact Mann-Whitney AUC of float scores, as {@link #mannWhitneyAuc(double[], double[])}. */
+  public static double mannWhitneyAuc(float[] scores, double[] labels) {
+    double[] widened = new double[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      widened[i] = scores[i];
+    }
+    return mannWhitneyAuc(widened, labels);
   }
 
   /** Mean of -[y log q + (1 - y) log(1 - q)] with q = 1 / (1 + e^-logit). */

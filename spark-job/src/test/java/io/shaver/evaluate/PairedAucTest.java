@@ -185,7 +185,8 @@ class PairedAucTest {
         continue;
       }
 
-      double difference = pairAuc(drawnLabels, drawnA) - pairAuc(drawnLabels, drawnB);
+      double difference = ExactMetrics.mannWhitneyAuc(drawnA, drawnLabels)
+          - ExactMetrics.mannWhitneyAuc(drawnB, drawnLabels);
       sum += difference;
       sumOfSquares += difference * difference;
       used++;
@@ -193,20 +194,6 @@ class PairedAucTest {
 
     double mean = sum / used;
     return Math.sqrt(sumOfSquares / used - mean * mean);
-  }
-
-  private static double pairAuc(double[] labels, double[] scores) {
-    double wins = 0;
-    long pairs = 0;
-    for (int i = 0; i < labels.length; i++) {
-      for (int j = 0; j < labels.length; j++) {
-        if (labels[i] == 1 && labels[j] == 0) {
-          pairs++;
-          wins += pairScore(scores[i], scores[j]);
-        }
-      }
-    }
-    return wins / pairs;
   }
 
   /** Returns the Mann-Whitney kernel of a positive's and a negative's score: 1, 1/2 or 0. */

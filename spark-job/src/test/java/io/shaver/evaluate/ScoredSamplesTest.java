@@ -15,29 +15,6 @@ import org.junit.jupiter.api.Test;
 
 class ScoredSamplesTest {
 
-  /** Exact Mann-Whitney AUC: P(score+ > score-) + 0.5 P(score+ == score-), over all pairs. */
-  static double mannWhitneyAuc(double[] scores, double[] labels) {
-    double wins = 0;
-    long pairs = 0;
-    for (int i = 0; i < scores.length; i++) {
-      if (labels[i] != 1) {
-        continue;
-      }
-      for (int j = 0; j < scores.length; j++) {
-        if (labels[j] != 0) {
-          continue;
-        }
-        pairs++;
-        if (scores[i] > scores[j]) {
-          wins += 1;
-        } else if (scores[i] == scores[j]) {
-          wins += 0.5;
-        }
-      }
-    }
-    return wins / pairs;
-  }
-
   private static Row row(int variant, double label, double score, double unprunedScore) {
     return RowFactory.create(variant, label, score, BinaryMetrics.logLoss(score, label),
         BinaryMetrics.bernoulliKl(unprunedScore, score));
@@ -65,7 +42,7 @@ class ScoredSamplesTest {
 
     assertEquals(2, summaries.size());
     for (int variant = 0; variant < 2; variant++) {
-      double expected = mannWhitneyAuc(scores[variant], labels);
+      double expected = ExactMetrics.mannWhitneyAuc(scores[variant], labels);
       assertEquals(expected, summaries.get(variant).auc(), 1e-12, "variant " + variant);
       assertEquals(samples, summaries.get(variant).samples());
     }
@@ -141,7 +118,7 @@ class ScoredSamplesTest {
 
     assertEquals(variants + 1, summaries.size());
     for (int v = 0; v < variants; v++) {
-      assertEquals(mannWhitneyAuc(scores[v], labels), summaries.get(v).auc(), 1e-12,
+      assertEquals(ExactMetrics.mannWhitneyAuc(scores[v], labels), summaries.get(v).auc(), 1e-12,
           "variant " + v);
     }
     assertTrue(Double.isNaN(summaries.get(variants).auc()));
